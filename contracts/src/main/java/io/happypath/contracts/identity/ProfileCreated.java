@@ -1,0 +1,34 @@
+package io.happypath.contracts.identity;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.happypath.contracts.CloudEventTypes;
+
+/**
+ * A new profile: data of {@code io.happypath.identity.profile.created} on {@code hp.identity.v1} (key: profileId).
+ *
+ * @param identifiers the identifiers the profile was created with (at least one)
+ * @param messageId the Segment messageId of the event that created the profile, if an event did
+ * @param at when the profile was created
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ProfileCreated(String profileId, List<Identifier> identifiers, String messageId, Instant at) {
+
+    /** The {@code ce_type} that carries this record. */
+    public static final String CE_TYPE = CloudEventTypes.PROFILE_CREATED;
+
+    public ProfileCreated {
+        Objects.requireNonNull(profileId, "profileId is required");
+        identifiers = List.copyOf(Objects.requireNonNull(identifiers, "identifiers is required"));
+        if (identifiers.isEmpty()) {
+            throw new IllegalArgumentException("identifiers must not be empty");
+        }
+        Objects.requireNonNull(at, "at is required");
+    }
+}
