@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -87,6 +90,12 @@ public final class IngestBenchMain {
         System.out.println("   " + target.describe());
         double eighty = 0.8 * saturation.eventsPerSecond();
         System.out.printf(Locale.ROOT, "== collector at 80%% of its sustained throughput: %,.0f ev/s%n", eighty);
+        if (eighty < batch) {
+            heap.stop();
+            System.out.println("   skipped: the collector acknowledged less than one batch per second in the saturation"
+                    + " run; use a longer --duration or a lower --max-rate");
+            System.exit(1);
+        }
         IngestLoad.Result at80 = load.run(eighty, Duration.ofSeconds(warmup), Duration.ofSeconds(duration));
         System.out.println("   " + at80.describe());
         heap.stop();
@@ -107,48 +116,45 @@ public final class IngestBenchMain {
     }
 
     /** Samples the collector's heap in use ({@code jvm_memory_used_bytes{area="heap"}}) once a second. */
-    static final class HeapSampler implements Runnable {
+    static final class HeapSampler {
 
         private final HttpClient client = HttpClient.newHttpClient();
         private final URI metrics;
         private final AtomicLong max = new AtomicLong();
-        private volatile boolean running = true;
-        private Thread thread;
+        private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "heap-sampler");
+            thread.setDaemon(true);
+            return thread;
+        });
 
         HeapSampler(String url) {
             this.metrics = URI.create(url.replaceAll("/$", "") + "/q/metrics");
         }
 
         void start() {
-            thread = new Thread(this, "heap-sampler");
-            thread.setDaemon(true);
-            thread.start();
+            scheduler.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
         }
 
         void stop() throws InterruptedException {
-            running = false;
-            thread.join(5_000);
+            scheduler.shutdownNow();
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
         }
 
         long maxBytes() {
             return max.get();
         }
 
-        @Override
-        public void run() {
-            while (running) {
-                try {
-                    String body = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
-                            HttpResponse.BodyHandlers.ofString()).body();
-                    long used = body.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
-                            .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-                    max.accumulateAndGet(used, Math::max);
-                    Thread.sleep(1_000);
-                } catch (IOException e) {
-                    // A missed sample is fine.
-                } catch (InterruptedException e) {
-                    return;
-                }
+        private void sample() {
+            try {
+                String body = client.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                long used = body.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+                        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                max.accumulateAndGet(used, Math::max);
+            } catch (IOException e) {
+                // A missed sample is fine.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
