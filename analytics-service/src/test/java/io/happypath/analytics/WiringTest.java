@@ -17,6 +17,7 @@ import io.happypath.contracts.Topics;
 import io.happypath.devstack.JwtTestResource;
 import io.happypath.devstack.KafkaBrokerResource;
 import io.happypath.devstack.KafkaTestClient;
+import io.happypath.devstack.PrometheusText;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -57,9 +58,6 @@ class WiringTest {
     }
 
     static double metricValue(String series) {
-        String body = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        return body.lines().filter(l -> l.startsWith(series + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
-                .findFirst().orElse(0);
+        return PrometheusText.value(given().when().get("/q/metrics").then().statusCode(200).extract().asString(), series);
     }
 }

@@ -1,0 +1,18 @@
+package io.happypath.devstack;
+
+/** Reads values out of a Prometheus text scrape ({@code /q/metrics}) in tests. */
+public final class PrometheusText {
+
+    private PrometheusText() {
+    }
+
+    /**
+     * The value of one series, e.g. {@code happypath_identity_events_consumed_total{topic="hp.events.raw.v1"}}
+     * written exactly as the scrape writes it, or 0 when the scrape does not have it yet.
+     */
+    public static double value(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
+                .findFirst().orElse(0);
+    }
+}
