@@ -70,7 +70,8 @@
     sessionStorage.setItem('hp.token', $('token').value.trim());
     status('Loading…');
     await loadLists();
-    const results = await Promise.allSettled([drawSankey(), drawFunnel(), drawChannels(), drawExperiment()]);
+    const results = await Promise.allSettled([drawSankey(), drawFunnel(), drawChannels(), drawExperiment(),
+      drawPerformance()]);
     const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
     status(failed.length ? failed.join(' · ') : 'Updated ' + new Date().toLocaleTimeString());
   }
@@ -143,6 +144,26 @@
         + `<td>${pct(v.confidence)}</td><td>${pct(v.chanceToBeatControl)}</td></tr>`).join('')
       + `<tr><td colspan="7" class="${srm.mismatch ? 'bad' : 'good'}">sample ratio: χ² ${srm.chiSquare.toFixed(2)}, p = ${srm.pValue.toPrecision(3)}`
       + `${srm.mismatch ? ' — mismatch, do not trust these results' : ''}</td></tr>`;
+  }
+
+  async function drawPerformance() {
+    const p = await api('/v1/actions/performance', range());
+    $('tone-deaf').textContent = `${p.decisions} decisions · ${p.impressions} impressions · `
+      + `${p.toneDeafStopped} tone-deaf offers stopped by the guards (open service issue, frustration, consent)`;
+    const reasons = p.suppressionsByReason;
+    chart('performance').setOption({
+      tooltip: { trigger: 'axis' },
+      grid: { left: 120, right: 30, top: 10, bottom: 30 },
+      xAxis: { type: 'value', name: 'suppressions' },
+      yAxis: { type: 'category', inverse: true, data: reasons.map((r) => r.reason) },
+      series: [{ type: 'bar', barMaxWidth: 28, data: reasons.map((r) => ({ value: r.suppressions,
+        itemStyle: { color: r.toneDeaf ? '#c62828' : '#8d99ae' } })) }]
+    }, true);
+    $('performance-table').innerHTML = '<tr><th>action</th><th>impressions</th><th>clicked</th><th>accepted</th>'
+      + '<th>converted</th><th>dismissed</th><th>suppressed</th><th>tone-deaf stopped</th></tr>'
+      + p.actions.map((a) => `<tr><td>${escapeHtml(a.actionId)}</td><td>${a.impressions}</td>`
+        + ['clicked', 'accepted', 'converted', 'dismissed'].map((o) => `<td>${a.outcomes[o]} (${pct(a.rates[o])})</td>`).join('')
+        + `<td>${a.suppressed}</td><td>${a.toneDeafStopped}</td></tr>`).join('');
   }
 
   function pct(x) { return x === null || x === undefined ? '–' : (x * 100).toFixed(1) + ' %'; }

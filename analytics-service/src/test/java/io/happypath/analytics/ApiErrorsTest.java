@@ -61,7 +61,8 @@ class ApiErrorsTest {
 
     @Test
     void malformedDatesOnEveryEndpoint() {
-        for (String path : List.of("/v1/paths", "/v1/journeys/any/funnel", "/v1/journeys/any/channels")) {
+        for (String path : List.of("/v1/paths", "/v1/journeys/any/funnel", "/v1/journeys/any/channels",
+                "/v1/actions/performance")) {
             analyst().queryParam("from", "last tuesday").get(path).then().statusCode(400)
                     .body("error", equalTo("invalid_parameter")).body("details[0].parameter", equalTo("from"));
             analyst().queryParam("to", "2026-02-30").get(path).then().statusCode(400)
@@ -117,6 +118,16 @@ class ApiErrorsTest {
                     r -> id2.equals(KafkaTestClient.header(r, "ce_id")), 1, Duration.ofSeconds(60));
             org.hamcrest.MatcherAssert.assertThat(KafkaTestClient.header(dead2.get(0), "dead-letter-reason"),
                     containsString("profileId"));
+
+            // A path step from before 1970 has no monthly partition to go to.
+            String id3 = UUID.randomUUID().toString();
+            kafka.sendCloudEvent(Topics.EVENTS, "p-" + id3, id3, CloudEventTypes.TRACK, "/test",
+                    "{\"type\":\"track\",\"event\":\"Old\",\"profileId\":\"p-" + id3
+                            + "\",\"timestamp\":\"1900-01-01T00:00:00Z\"}");
+            List<ConsumerRecord<String, String>> dead3 = kafka.read(Topics.dlq(Topics.EVENTS),
+                    r -> id3.equals(KafkaTestClient.header(r, "ce_id")), 1, Duration.ofSeconds(60));
+            org.hamcrest.MatcherAssert.assertThat(KafkaTestClient.header(dead3.get(0), "dead-letter-reason"),
+                    containsString("outside"));
         }
     }
 }

@@ -27,7 +27,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The dashboard in a real headless browser: Debian's chromium driven by playwright-core (src/test/browser). The page
- * loads without console errors, draws the Sankey with the expected node labels, and a screenshot is kept in
+ * loads without console errors, draws the Sankey with the expected node labels and the decision performance panel
+ * (suppressions by reason, tone-deaf offers stopped, per-action rows), and a screenshot is kept in
  * target/dashboard.png. Needs {@code apt-get install chromium} and {@code npm ci --prefix analytics-service/src/test/browser};
  * the test installs nothing itself and fails saying what is missing.
  */
@@ -74,10 +75,14 @@ class DashboardBrowserTest {
             }
         }
         String token = JwtTestResource.token("analyst");
+        // Every decision of the data set left out the phone ad for an open service issue.
+        long toneDeaf = 12;
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> given().auth().oauth2(token)
                 .queryParam("from", t.from()).queryParam("to", t.to()).queryParam("journey", journey).get("/v1/paths")
                 .then().extract().jsonPath().getLong("profiles") == 12
-                && given().auth().oauth2(token).get("/v1/experiments/{id}", experiment).statusCode() == 200);
+                && given().auth().oauth2(token).get("/v1/experiments/{id}", experiment).statusCode() == 200
+                && given().auth().oauth2(token).queryParam("from", t.from()).queryParam("to", t.to())
+                        .get("/v1/actions/performance").then().extract().jsonPath().getLong("toneDeafStopped") == toneDeaf);
 
         Path screenshot = Path.of("target/dashboard.png");
         Files.deleteIfExists(screenshot);
@@ -85,7 +90,10 @@ class DashboardBrowserTest {
                 + "&from=" + enc(t.from()) + "&to=" + enc(t.to()) + "&refresh=0";
         List<String> command = new ArrayList<>(List.of("node", "dashboard-check.mjs", url,
                 screenshot.toAbsolutePath().toString(), "store · Order Completed", "callcenter · Support Ticket Opened",
-                "app · Activation Completed", "drop-off"));
+                "app · Activation Completed", "drop-off",
+                // Decision performance: the suppression reason in the bar chart, the tone-deaf total, the actions' rows.
+                "--performance=service-issue", "--performance=" + toneDeaf + " tone-deaf offers stopped",
+                "--performance=new-phone-ad", "--performance=activation-help"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(BROWSER_DIR.toFile()).redirectErrorStream(true);
         builder.environment().put("CHROMIUM", CHROMIUM.toString());
         Process process = builder.start();

@@ -30,7 +30,7 @@ class ExperimentTest {
     static final int CONTROL_X = 40;
     static final int TREATMENT_N = 440;
     static final int TREATMENT_X = 66;
-    static final String SUPPRESSIONS = "happypath_analytics_suppressions_total{reason=\"open service issue\"}";
+    static final String SUPPRESSIONS = "happypath_analytics_suppressions_total{reason=\"service-issue\"}";
 
     private static void send(Traffic t, String experiment, String variant, int exposed, int converted) {
         for (int i = 0; i < exposed; i++) {

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -204,13 +205,16 @@ class PathsAndFunnelTest {
         // Purchases at minutes 2..301 before 300: profiles 0..297 of A and none of B (they start at 400).
         assertEquals(List.of("purchased", "activated"), f.getList("stages.stage"));
         assertEquals(298, f.getInt("stages[0].entered"));
+        // The range picks the cohort by its entry; its conversions count whenever they came (PostHog's rule), so the
+        // profiles that activated after minute 300 count too: all 298 activated.
         long activatedBefore300 = 0;
         for (int i = 0; i < 298; i++) {
             if (i + 32 + (i % 60 + 1) < 300) {
                 activatedBefore300++;
             }
         }
-        assertEquals(activatedBefore300, f.getLong("stages[0].convertedToNext"));
+        assertTrue(activatedBefore300 < 298, "some activations fall after the end of the range");
+        assertEquals(298, f.getLong("stages[0].convertedToNext"));
     }
 
     @Test

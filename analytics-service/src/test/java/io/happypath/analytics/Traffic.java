@@ -2,8 +2,11 @@ package io.happypath.analytics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 import io.happypath.contracts.CloudEventTypes;
 import io.happypath.contracts.Topics;
@@ -99,11 +102,42 @@ final class Traffic implements AutoCloseable {
     }
 
     void outcome(String decisionId, String profileId, String outcome, Instant at) {
+        outcome(decisionId, profileId, "activation-help", outcome, at);
+    }
+
+    void outcome(String decisionId, String profileId, String actionId, String outcome, Instant at) {
         String json = """
-                {"decisionId":"%s","profileId":"%s","actionId":"activation-help","outcome":"%s","channel":"web","at":"%s"}"""
-                .formatted(decisionId, profileId, outcome, at);
+                {"decisionId":"%s","profileId":"%s","actionId":"%s","outcome":"%s","channel":"web","at":"%s"}"""
+                .formatted(decisionId, profileId, actionId, outcome, at);
         kafka.sendCloudEvent(Topics.DECISIONS, profileId, UUID.randomUUID().toString(), CloudEventTypes.DECISION_OUTCOME,
                 "/happypath/decision-service", json);
+    }
+
+    /**
+     * A decision outside experiments that showed {@code shown} and left out each {@code suppressed} action (id → the
+     * reason, as decision-service words it); returns the decision id.
+     */
+    String decision(String profileId, List<String> shown, Map<String, String> suppressed, Instant at) {
+        String decisionId = UUID.randomUUID().toString();
+        String actions = shown.stream().map(a -> "{\"actionId\":\"%s\",\"priority\":0.5,\"propensity\":0.1}".formatted(a))
+                .collect(Collectors.joining(","));
+        String suppressions = suppressed.entrySet().stream()
+                .map(e -> "{\"actionId\":\"%s\",\"reason\":\"%s\"}".formatted(e.getKey(), e.getValue()))
+                .collect(Collectors.joining(","));
+        String json = """
+                {"decisionId":"%s","profileId":"%s","channel":"web","placement":"home-hero","actions":[%s],\
+                "suppressed":[%s],"degraded":false,"at":"%s"}""".formatted(decisionId, profileId, actions, suppressions, at);
+        kafka.sendCloudEvent(Topics.DECISIONS, profileId, UUID.randomUUID().toString(), CloudEventTypes.DECISION_MADE,
+                "/happypath/decision-service", json);
+        return decisionId;
+    }
+
+    /** A profile entered ({@code entered}) or left a segment, on hp.journey.v1. */
+    void segmentChanged(String profileId, String segmentId, boolean entered, Instant at) {
+        String json = """
+                {"profileId":"%s","segmentId":"%s","entered":%s,"at":"%s"}""".formatted(profileId, segmentId, entered, at);
+        kafka.sendCloudEvent(Topics.JOURNEY, profileId, UUID.randomUUID().toString(), CloudEventTypes.SEGMENT_CHANGED,
+                "/happypath/journey-state-service", json);
     }
 
     void merged(String survivor, String merged, Instant at) {

@@ -20,6 +20,7 @@ public final class CloudEventTypes {
     public static final String IDENTIFIERS_LINKED = "io.happypath.identity.identifiers.linked";
     public static final String PROFILE_MERGED = "io.happypath.identity.profile.merged";
     public static final String PROFILE_ERASED = "io.happypath.identity.profile.erased";
+    public static final String MERGE_UNDONE = "io.happypath.identity.merge.undone";
 
     /** {@link Topics#JOURNEY}. */
     public static final String STAGE_ENTERED = "io.happypath.journey.stage.entered";

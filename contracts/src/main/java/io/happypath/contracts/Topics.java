@@ -13,7 +13,7 @@ public final class Topics {
     public static final String RAW_EVENTS = "hp.events.raw.v1";
     /** Segment messages stitched to a profile; key: profileId. */
     public static final String EVENTS = "hp.events.v1";
-    /** Profile created, identifiers linked, profiles merged, profile erased; key: profileId. */
+    /** Profile created, identifiers linked, profiles merged, merge undone, profile erased; key: profileId. */
     public static final String IDENTITY = "hp.identity.v1";
     /** Journey stage entries, completions, exits, stalls and signal changes; key: profileId. */
     public static final String JOURNEY = "hp.journey.v1";

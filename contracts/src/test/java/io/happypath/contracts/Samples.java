@@ -14,6 +14,7 @@ import io.happypath.contracts.decision.RankedAction;
 import io.happypath.contracts.decision.SuppressedAction;
 import io.happypath.contracts.identity.Identifier;
 import io.happypath.contracts.identity.IdentifiersLinked;
+import io.happypath.contracts.identity.MergeUndone;
 import io.happypath.contracts.identity.ProfileCreated;
 import io.happypath.contracts.identity.ProfileErased;
 import io.happypath.contracts.identity.ProfileMerged;
@@ -102,6 +103,8 @@ public final class Samples {
                         new ProfileMerged("p-1", List.of("p-2", "p-3"), "m-1", "email", identifiers(), "msg-1", AT),
                         new ProfileMerged("p-1", List.of("p-2"), "m-1", "email", null, null, AT)),
                 new Case("profile-erased", new ProfileErased("p-1", AT), new ProfileErased("p-1", AT)),
+                new Case("merge-undone", new MergeUndone("p-1", List.of("p-2", "p-3"), "m-1", AT),
+                        new MergeUndone("p-1", List.of("p-2"), "m-1", AT)),
                 new Case("stage-entered",
                         new StageEntered("p-1", "phone-onboarding", "activating", "purchased", true, "store",
                                 "Activation Started",

@@ -110,6 +110,14 @@ class ExperimentsAndPushTest {
         m.put("triggers", List.of(Map.of("on", "journey.stalled", "journey", journey, "stage", "marker")));
         m.put("value", 1000);
         putAction(marker, m);
+        // Worth far more on the same channel, but no answer to the stall: it must not take the push's place.
+        String offer = "sms-offer-" + UUID.randomUUID();
+        Map<String, Object> o = new HashMap<>(a);
+        o.remove("triggers");
+        o.put("group", "sales");
+        o.put("value", 100_000);
+        o.remove("eligibility");
+        putAction(offer, o);
         String profile = "p-" + UUID.randomUUID();
         stubProfile(profile, Map.of("profile", Map.of("traits", Map.of())));
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
@@ -117,6 +125,35 @@ class ExperimentsAndPushTest {
         } finally {
             admin().delete("/v1/actions/" + nudge).then().statusCode(204);
             admin().delete("/v1/actions/" + marker).then().statusCode(204);
+            admin().delete("/v1/actions/" + offer).then().statusCode(204);
+        }
+    }
+
+    @Test
+    void aStallWaitsForALiveStateThatIsBrieflyUnavailable() {
+        String journey = "phone-onboarding-" + UUID.randomUUID();
+        String help = "activation-help-" + UUID.randomUUID();
+        Map<String, Object> a = new HashMap<>();
+        a.put("name", "Activation help");
+        a.put("group", "service");
+        a.put("channels", List.of("email"));
+        a.put("triggers", List.of(Map.of("on", "journey.stalled", "journey", journey, "stage", "activating")));
+        a.put("eligibility", "has(state.journeys) && '" + journey + "' in state.journeys && state.journeys['"
+                + journey + "'].stage == 'activating'");
+        putAction(help, a);
+        String profile = "p-" + UUID.randomUUID();
+        // journey-state-service answers 503 to the first reads (a restart, a blip): a decision without the state would
+        // find the action ineligible and push nothing.
+        stubProfile(profile, Map.of("profile", Map.of("traits", Map.of()), "stateFailures", 4,
+                "state", Map.of("journeys", Map.of(journey, Map.of("stage", "activating", "status", "stalled")))));
+        try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
+            kafka.sendCloudEvent(Topics.JOURNEY, profile, UUID.randomUUID().toString(),
+                    CloudEventTypes.JOURNEY_STALLED, "/test", stall(profile, journey, "activating"));
+            var pushed = kafka.read(Topics.ACTIONS, r -> profile.equals(r.key()), 1, Duration.ofSeconds(60));
+            assertThat(pushed).hasSize(1);
+            assertThat(JsonPath.from(pushed.get(0).value()).getString("actionId")).isEqualTo(help);
+        } finally {
+            admin().delete("/v1/actions/" + help).then().statusCode(204);
         }
     }
 

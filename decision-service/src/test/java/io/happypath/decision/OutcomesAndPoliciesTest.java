@@ -2,7 +2,9 @@ package io.happypath.decision;
 
 import static io.happypath.decision.TestApi.admin;
 import static io.happypath.decision.TestApi.as;
+import static io.happypath.decision.TestApi.decideOnWeb;
 import static io.happypath.decision.TestApi.putAction;
+import static io.happypath.decision.TestApi.webAction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -11,7 +13,6 @@ import static org.hamcrest.Matchers.hasItem;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,20 +45,6 @@ class OutcomesAndPoliciesTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    private static Map<String, Object> action(String placement) {
-        Map<String, Object> a = new HashMap<>();
-        a.put("name", "Offer");
-        a.put("group", "retention");
-        a.put("channels", List.of("web"));
-        a.put("placements", List.of(placement));
-        return a;
-    }
-
-    private static JsonPath decide(String profile, String placement) {
-        return as("decision-client").body(Map.of("profileId", profile, "channel", "web", "placement", placement))
-                .post("/v1/decisions").then().statusCode(200).extract().jsonPath();
-    }
-
     private static void outcome(String decisionId, String actionId, String outcome) {
         as("decision-client").body(Map.of("actionId", actionId, "outcome", outcome))
                 .post("/v1/decisions/" + decisionId + "/outcomes").then().statusCode(202);
@@ -71,18 +58,18 @@ class OutcomesAndPoliciesTest {
         admin().body(Map.of("type", "frequency", "scope", "action", "actionId", capped, "channel", "web", "max", 2,
                 "window", "P1D")).put("/v1/policies/" + policy).then().statusCode(201)
                 .body("id", equalTo(policy)).body("max", equalTo(2));
-        putAction(capped, action(placement));
+        putAction(capped, webAction("Offer", placement));
         String profile = "p-" + UUID.randomUUID();
-        assertThat(decide(profile, placement).getList("actions.actionId")).containsExactly(capped);
-        assertThat(decide(profile, placement).getList("actions.actionId")).containsExactly(capped);
-        JsonPath third = decide(profile, placement);
+        assertThat(decideOnWeb(profile, placement).getList("actions.actionId")).containsExactly(capped);
+        assertThat(decideOnWeb(profile, placement).getList("actions.actionId")).containsExactly(capped);
+        JsonPath third = decideOnWeb(profile, placement);
         assertThat(third.getList("actions")).isEmpty();
         assertThat(third.getString("suppressed[0].reason")).startsWith("contact policy " + policy + ": at most 2");
         // Another customer is not affected.
-        assertThat(decide("p-" + UUID.randomUUID(), placement).getList("actions.actionId")).containsExactly(capped);
+        assertThat(decideOnWeb("p-" + UUID.randomUUID(), placement).getList("actions.actionId")).containsExactly(capped);
         as("analyst").get("/v1/policies").then().statusCode(200).body("id", hasItem(policy));
         admin().delete("/v1/policies/" + policy).then().statusCode(204);
-        assertThat(decide(profile, placement).getList("actions.actionId")).containsExactly(capped);
+        assertThat(decideOnWeb(profile, placement).getList("actions.actionId")).containsExactly(capped);
     }
 
     @Test
@@ -116,14 +103,14 @@ class OutcomesAndPoliciesTest {
         String policy = "pause-" + UUID.randomUUID();
         admin().body(Map.of("type", "suppression", "scope", "action", "actionId", nagging, "outcome", "dismissed",
                 "max", 3, "window", "P30D", "pause", "P14D")).put("/v1/policies/" + policy).then().statusCode(201);
-        putAction(nagging, action(placement));
+        putAction(nagging, webAction("Offer", placement));
         String profile = "p-" + UUID.randomUUID();
         for (int i = 0; i < 3; i++) {
-            String decisionId = decide(profile, placement).getString("decisionId");
+            String decisionId = decideOnWeb(profile, placement).getString("decisionId");
             outcome(decisionId, nagging, "dismissed");
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-                decide(profile, placement).getString("suppressed.find { it.actionId == '" + nagging + "' }.reason"))
+                decideOnWeb(profile, placement).getString("suppressed.find { it.actionId == '" + nagging + "' }.reason"))
                 .startsWith("contact policy " + policy + ": paused for P14D"));
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
             var outcomes = kafka.read(Topics.DECISIONS, r -> profile.equals(r.key())
@@ -139,8 +126,8 @@ class OutcomesAndPoliciesTest {
     void propensityMovesTowardTheObservedClickRate() {
         String placement = "learn-" + UUID.randomUUID();
         String learner = "learner-" + UUID.randomUUID();
-        putAction(learner, action(placement));
-        String decisionId = decide("p-" + UUID.randomUUID(), placement).getString("decisionId");
+        putAction(learner, webAction("Offer", placement));
+        String decisionId = decideOnWeb("p-" + UUID.randomUUID(), placement).getString("decisionId");
         int n = 300;
         for (int i = 0; i < n; i++) {
             outcome(decisionId, learner, i % 10 < 3 ? "clicked" : "dismissed");
@@ -157,8 +144,8 @@ class OutcomesAndPoliciesTest {
     void outcomeBadInputGetsPreciseErrors() {
         String placement = "bad-outcome-" + UUID.randomUUID();
         String a = "oc-" + UUID.randomUUID();
-        putAction(a, action(placement));
-        String decisionId = decide("p-" + UUID.randomUUID(), placement).getString("decisionId");
+        putAction(a, webAction("Offer", placement));
+        String decisionId = decideOnWeb("p-" + UUID.randomUUID(), placement).getString("decisionId");
         as("decision-client").body(Map.of("actionId", a, "outcome", "clicked"))
                 .post("/v1/decisions/" + UUID.randomUUID() + "/outcomes").then().statusCode(404)
                 .body("error", equalTo("not_found"));

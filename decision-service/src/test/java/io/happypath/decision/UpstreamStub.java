@@ -3,6 +3,7 @@ package io.happypath.decision;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
@@ -13,13 +14,15 @@ import io.vertx.core.json.JsonObject;
 /**
  * Stands in for identity-service and journey-state-service over their REST contract (API.md) on a free port. Tests
  * register profiles over HTTP ({@code PUT /_stub/profiles/{id}} with {@code profile}, {@code state},
- * {@code identifiers}, {@code delayMs}, {@code stateDelayMs}), which works whatever class loader runs the test.
+ * {@code identifiers}, {@code delayMs}, {@code stateDelayMs}, {@code stateFailures}: how many state reads answer
+ * {@code 503} first), which works whatever class loader runs the test.
  */
 public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
 
     private Vertx vertx;
     private final Map<String, JsonObject> profiles = new ConcurrentHashMap<>();
     private final Map<String, String> identities = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> stateFailures = new ConcurrentHashMap<>();
 
     @Override
     public Map<String, String> start() {
@@ -48,6 +51,7 @@ public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
             req.body().onSuccess(buf -> {
                 JsonObject def = buf.toJsonObject();
                 profiles.put(p[3], def);
+                stateFailures.put(p[3], new AtomicInteger(def.getInteger("stateFailures", 0)));
                 JsonObject ids = def.getJsonObject("identifiers", new JsonObject());
                 ids.forEach(e -> identities.put(e.getKey() + "/" + e.getValue(), p[3]));
                 req.response().setStatusCode(204).end();
@@ -72,6 +76,9 @@ public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
             } else if (p.length == 4) {
                 JsonObject profile = def.getJsonObject("profile", new JsonObject()).copy().put("profileId", p[3]);
                 delayed(req, def.getLong("delayMs", 0L), profile);
+            } else if (stateFailures.get(p[3]).getAndDecrement() > 0) {
+                req.response().setStatusCode(503).putHeader("content-type", "application/json")
+                        .end("{\"error\":\"unavailable\",\"message\":\"stub failure\"}");
             } else {
                 JsonObject state = def.getJsonObject("state", new JsonObject()).copy().put("profileId", p[3]);
                 delayed(req, def.getLong("stateDelayMs", 0L), state);

@@ -67,6 +67,26 @@ public final class KafkaTestClient implements AutoCloseable {
      */
     public List<ConsumerRecord<String, String>> read(String topic, Predicate<ConsumerRecord<String, String>> filter,
             int count, Duration timeout) {
+        List<ConsumerRecord<String, String>> found = scan(topic, filter, count, timeout);
+        if (found.size() < count) {
+            throw new AssertionError("Expected " + count + " matching records on " + topic + " within " + timeout
+                    + " but found " + found.size());
+        }
+        return found;
+    }
+
+    /**
+     * Reads {@code topic} from the beginning with a fresh consumer group for the whole of {@code duration} and returns
+     * every record that matches {@code filter}: for tests that a record arrived exactly once.
+     */
+    public List<ConsumerRecord<String, String>> readFor(String topic, Predicate<ConsumerRecord<String, String>> filter,
+            Duration duration) {
+        return scan(topic, filter, Integer.MAX_VALUE, duration);
+    }
+
+    /** The records of {@code topic} that match, from the beginning, until {@code enough} matched or time is up. */
+    private List<ConsumerRecord<String, String>> scan(String topic, Predicate<ConsumerRecord<String, String>> filter,
+            int enough, Duration duration) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
@@ -76,18 +96,14 @@ public final class KafkaTestClient implements AutoCloseable {
         List<ConsumerRecord<String, String>> found = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (found.size() < count && System.nanoTime() < deadline) {
+            long deadline = System.nanoTime() + duration.toNanos();
+            while (found.size() < enough && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> {
                     if (filter.test(r)) {
                         found.add(r);
                     }
                 });
             }
-        }
-        if (found.size() < count) {
-            throw new AssertionError("Expected " + count + " matching records on " + topic + " within " + timeout
-                    + " but found " + found.size());
         }
         return found;
     }

@@ -15,4 +15,10 @@ public final class PrometheusText {
                 .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
                 .findFirst().orElse(0);
     }
+
+    /** The sum of every series of a metric, whatever its labels, e.g. all {@code happypath_analytics_events_consumed_total}. */
+    public static double sum(String scrape, String metric) {
+        return scrape.lines().filter(l -> l.startsWith(metric + " ") || l.startsWith(metric + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1).strip())).sum();
+    }
 }

@@ -8,20 +8,20 @@ import java.time.Duration;
  * Prints a local bearer token, for {@code ./happypath token ROLE}:
  *
  * <pre>
- * java -cp target/happypath-devstack-*.jar:$(cat target/classpath.txt) io.happypath.devstack.TokenMain .happypath/jwt analyst
+ * java -cp target/happypath-devstack-*.jar:$(cat target/classpath.txt) io.happypath.devstack.TokenMain .happypath/jwt analyst [hours]
  * </pre>
  *
  * <p>
  * Creates the key pair in the directory on first use ({@link JwtKeys#ensureKeyPair(Path)}) and prints a token valid for
- * {@value #TTL_HOURS} hours, alone on one line of stdout. Exit status 2, with the reason on stderr, for a missing
- * argument or an unknown role.
+ * {@code hours} (default {@value #TTL_HOURS}), alone on one line of stdout. Exit status 2, with the reason on stderr, for
+ * a missing argument, an unknown role or a lifetime that is not a positive number of hours.
  */
 public final class TokenMain {
 
     static final int TTL_HOURS = 12;
 
-    private static final String USAGE = "Usage: TokenMain <key-dir> <role>   (roles: " + String.join(", ", Tokens.ROLES)
-            + ")";
+    private static final String USAGE = "Usage: TokenMain <key-dir> <role> [hours]   (roles: "
+            + String.join(", ", Tokens.ROLES) + "; hours: the lifetime, default " + TTL_HOURS + ")";
 
     private TokenMain() {
     }
@@ -38,19 +38,27 @@ public final class TokenMain {
 
     /** Does the work of {@link #main(String[])}; returns the exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length != 2) {
+        if (args.length != 2 && args.length != 3) {
             err.println(USAGE);
             return 2;
         }
         String role = args[1];
+        long hours;
         try {
             Tokens.checkRole(role);
+            hours = args.length == 3 ? Long.parseLong(args[2]) : TTL_HOURS;
+            if (hours <= 0) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            err.println("The lifetime must be a positive whole number of hours, was '" + args[2] + "'. " + USAGE);
+            return 2;
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
         }
         JwtKeys keys = JwtKeys.ensureKeyPair(Path.of(args[0]));
-        out.println(Tokens.issue(keys.privateKey(), role, Duration.ofHours(TTL_HOURS)));
+        out.println(Tokens.issue(keys.privateKey(), role, Duration.ofHours(hours)));
         return 0;
     }
 }

@@ -22,4 +22,11 @@ class PrometheusTextTest {
     void aMissingSeriesIsZero() {
         assertThat(PrometheusText.value(SCRAPE, "happypath_x_events_consumed_total{topic=\"b\",type=\"t\"}")).isZero();
     }
+
+    @Test
+    void sumsEverySeriesOfAMetricAndNothingElse() {
+        String scrape = SCRAPE + "happypath_x_events_consumed_total_other 100.0\nhappypath_x_events_consumed_total 1.0\n";
+        assertThat(PrometheusText.sum(scrape, "happypath_x_events_consumed_total")).isEqualTo(11.0);
+        assertThat(PrometheusText.sum(scrape, "happypath_y_total")).isZero();
+    }
 }

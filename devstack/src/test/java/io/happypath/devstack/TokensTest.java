@@ -137,9 +137,38 @@ class TokensTest {
     }
 
     @Test
+    void tokenMainTakesALifetimeInHours() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        int status = TokenMain.run(new String[]{dir.resolve("jwt").toString(), "analyst", "720"}, print(out),
+                print(new ByteArrayOutputStream()));
+
+        assertThat(status).isZero();
+        JwtClaims claims = verify(out.toString(StandardCharsets.UTF_8).strip(),
+                JwtKeys.loadPublicKey(dir.resolve("jwt/publicKey.pem")));
+        long lifetime = claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue();
+        assertThat(lifetime).isEqualTo(Duration.ofHours(720).toSeconds());
+    }
+
+    @Test
+    void tokenMainRejectsLifetimesThatAreNoPositiveHours() {
+        for (String hours : List.of("0", "-3", "12h", "")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+            int status = TokenMain.run(new String[]{dir.toString(), "analyst", hours}, print(out), print(err));
+
+            assertThat(status).isEqualTo(2);
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("positive whole number of hours");
+        }
+        assertThat(dir.resolve("privateKey.pem")).as("no keys for a refused request").doesNotExist();
+    }
+
+    @Test
     void tokenMainRejectsUnknownRolesAndWrongArguments() {
         for (String[] args : List.of(new String[]{dir.toString(), "root"}, new String[]{dir.toString()},
-                new String[0])) {
+                new String[0], new String[]{dir.toString(), "analyst", "1", "extra"})) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
 

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -12,10 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,50 +22,44 @@ import org.junit.jupiter.api.Test;
  */
 class LauncherIT {
 
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Path STATE = Path.of("target", "happypath-state").toAbsolutePath();
-    private static final Map<String, Integer> SERVICES = Map.of("event-collector", 8081, "identity-service", 8082,
-            "journey-state-service", 8083, "decision-service", 8084, "analytics-service", 8085);
+    private static final Path STATE = Stack.STATE;
+    private static final Map<String, Integer> SERVICES = Stack.SERVICES;
+    private static final int KAFKA_PORT = Stack.KAFKA_PORT;
 
-    private static final int KAFKA_PORT = 9092;
-
-    record Result(int exitCode, String output) {
-    }
-
-    @AfterAll
-    static void stopEverything() throws Exception {
-        launcher("down");
+    @BeforeAll
+    static void cleanSlate() throws Exception {
+        Stack.cleanSlate();
     }
 
     @Test
     void upStatusDownAndUpAgain() throws Exception {
-        Result up = launcher("up");
+        Stack.Result up = launcher("up");
         assertThat(up.exitCode()).as(up.output()).isZero();
         SERVICES.forEach((name, port) -> given().baseUri("http://127.0.0.1:" + port).when().get("/q/health/ready")
                 .then().statusCode(200).body("status", equalTo("UP")));
 
-        Result status = launcher("status");
+        Stack.Result status = launcher("status");
         assertThat(status.output().lines().filter(l -> l.contains(" ready "))).hasSize(SERVICES.size());
         List<Long> pids = recordedPids();
         assertThat(pids).hasSize(SERVICES.size() + 1);
 
-        Result again = launcher("up");
+        Stack.Result again = launcher("up");
         assertThat(again.exitCode()).as(again.output()).isZero();
         assertThat(again.output()).doesNotContain("starting");
         assertThat(recordedPids()).containsExactlyInAnyOrderElementsOf(pids);
 
-        Result token = launcher("token", "analyst");
+        Stack.Result token = launcher("token", "analyst");
         assertThat(token.exitCode()).as(token.output()).isZero();
         assertThat(token.output().strip()).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
 
-        Result down = launcher("down");
+        Stack.Result down = launcher("down");
         assertThat(down.exitCode()).as(down.output()).isZero();
         assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
         assertThat(recordedPids()).isEmpty();
         assertThat(SERVICES.values()).allSatisfy(port -> assertThat(listening(port)).as("port %d after down", port).isFalse());
         assertThat(listening(KAFKA_PORT)).as("Kafka port after down").isFalse();
 
-        Result upAgain = launcher("up");
+        Stack.Result upAgain = launcher("up");
         assertThat(upAgain.exitCode()).as(upAgain.output()).isZero();
         SERVICES.forEach((name, port) -> given().baseUri("http://127.0.0.1:" + port).when().get("/q/health/ready")
                 .then().statusCode(200));
@@ -75,7 +67,7 @@ class LauncherIT {
 
     @Test
     void unknownRoleIsRefused() throws Exception {
-        Result token = launcher("token", "superuser");
+        Stack.Result token = launcher("token", "superuser");
         assertThat(token.exitCode()).isNotZero();
         assertThat(token.output()).contains("admin", "analyst", "decision-client");
     }
@@ -105,18 +97,7 @@ class LauncherIT {
         }
     }
 
-    static Result launcher(String... args) throws IOException, InterruptedException {
-        List<String> command = Stream.concat(Stream.of(ROOT.resolve("happypath").toString()), Stream.of(args)).toList();
-        Path out = Files.createTempFile("happypath-", ".out");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().put("HAPPYPATH_STATE", STATE.toString());
-        Process process = builder.start();
-        if (!process.waitFor(6, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("./happypath " + String.join(" ", args) + " did not finish in 6 minutes: "
-                    + Files.readString(out));
-        }
-        return new Result(process.exitValue(), Files.readString(out));
+    private static Stack.Result launcher(String... args) throws IOException, InterruptedException {
+        return Stack.launcher(args);
     }
 }

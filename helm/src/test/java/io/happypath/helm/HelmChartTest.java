@@ -240,8 +240,15 @@ class HelmChartTest {
             } else {
                 assertThat(env).noneMatch(e -> e.getName().startsWith("HAPPYPATH_DB_"));
             }
+            if ("decision-service".equals(component)) {
+                assertThat(env).filteredOn(e -> e.getName().equals("HAPPYPATH_SERVICE_TOKEN")).singleElement()
+                        .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                                .isEqualTo("happypath-service-token"));
+            } else {
+                assertThat(env).noneMatch(e -> e.getName().equals("HAPPYPATH_SERVICE_TOKEN"));
+            }
             // No literal value of a secret-looking variable anywhere.
-            assertThat(env).filteredOn(e -> e.getName().matches(".*(PASSWORD|WRITE_KEY|REDIS_URL)"))
+            assertThat(env).filteredOn(e -> e.getName().matches(".*(PASSWORD|WRITE_KEY|REDIS_URL|TOKEN)"))
                     .allSatisfy(e -> assertThat(e.getValue()).isNull());
         }
         ConfigMap collector = configMap(everything, "happypath-event-collector");

@@ -28,7 +28,7 @@ class NotesTest {
                 "get secret happypath-write-keys -o jsonpath='{.data.web}'", "/v1/track",
                 "secret \"happypath-jwt\"", "iss \"https://happypath.example.com\"",
                 "kubectl -n hp port-forward svc/happypath-analytics-service 8085:80",
-                "metrics.serviceMonitor.enabled=true");
+                "metrics.serviceMonitor.enabled=true", "set services.decision.upstreamTokenSecret");
     }
 
     @Test
@@ -36,6 +36,7 @@ class NotesTest {
         String notes = notes(Manifests.EVERYTHING);
         assertThat(notes).contains("COLLECTOR=https://collector.example.com", "http://analytics.example.com/")
                 .doesNotContain("port-forward svc/happypath-event-collector")
-                .doesNotContain("metrics.serviceMonitor.enabled=true");
+                .doesNotContain("metrics.serviceMonitor.enabled=true")
+                .doesNotContain("services.decision.upstreamTokenSecret");
     }
 }

@@ -18,8 +18,8 @@ public final class Facts {
             String channel, Instant at) {
     }
 
-    /** A suppressed candidate of a decision. */
-    public record Suppression(String actionId, String reason) {
+    /** A suppressed candidate of a decision; {@code kind} is {@link SuppressionKind#of(String)} of the reason. */
+    public record Suppression(String actionId, String reason, String kind) {
     }
 
     /** A decision; {@code experimentId}/{@code variant} are null outside experiments. */
@@ -30,6 +30,10 @@ public final class Facts {
     /** An outcome of an action of a decision. */
     public record Outcome(String eventId, String decisionId, String profileId, String actionId, String outcome,
             Instant at) {
+    }
+
+    /** A profile entered ({@code entered}) or left a segment. */
+    public record SegmentChange(String eventId, String profileId, String segmentId, boolean entered, Instant at) {
     }
 
     /** Profiles merged into a survivor. */

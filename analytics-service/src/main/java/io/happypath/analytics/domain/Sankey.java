@@ -48,50 +48,114 @@ public record Sankey(List<Node> nodes, List<Link> links) {
      * labels of each column (ties broken by label) and gathering the rest in {@value #OTHER}.
      */
     public static Sankey of(List<PathCount> paths, int steps, int top) {
-        List<Set<String>> kept = new ArrayList<>();
-        for (int c = 0; c < steps; c++) {
-            Map<String, Long> counts = new HashMap<>();
-            for (PathCount p : paths) {
-                if (p.steps().size() > c) {
-                    counts.merge(p.steps().get(c), p.profiles(), Long::sum);
+        Counts counts = new Counts();
+        paths.forEach(p -> counts.addPath(p.steps(), p.profiles(), steps));
+        return of(counts, steps, top);
+    }
+
+    /**
+     * Profiles per (column, label) and per link between adjacent columns: all a Sankey needs. They add up over groups
+     * of profiles, so they can come from stored aggregates as well as from paths.
+     */
+    public static final class Counts {
+
+        private final Map<Integer, Map<String, Long>> nodes = new HashMap<>();
+        private final Map<Integer, Map<String, Map<String, Long>>> links = new HashMap<>();
+
+        /** Adds profiles at {@code label} in {@code column}. */
+        public Counts addNode(int column, String label, long profiles) {
+            nodes.computeIfAbsent(column, c -> new HashMap<>()).merge(label, profiles, Long::sum);
+            return this;
+        }
+
+        /** Adds profiles going from {@code source} in {@code column} to {@code target} in {@code column + 1}. */
+        public Counts addLink(int column, String source, String target, long profiles) {
+            links.computeIfAbsent(column, c -> new HashMap<>()).computeIfAbsent(source, s -> new HashMap<>())
+                    .merge(target, profiles, Long::sum);
+            return this;
+        }
+
+        /** Adds {@code profiles} following {@code path}, of which the first {@code steps} steps count. */
+        public Counts addPath(List<String> path, long profiles, int steps) {
+            int length = Math.min(path.size(), steps);
+            for (int c = 0; c < length; c++) {
+                addNode(c, path.get(c), profiles);
+                if (c + 1 < length) {
+                    addLink(c, path.get(c), path.get(c + 1), profiles);
                 }
             }
+            return this;
+        }
+
+        /** Adds everything counted in {@code other}. */
+        public Counts addAll(Counts other) {
+            other.nodes.forEach((c, m) -> m.forEach((label, n) -> addNode(c, label, n)));
+            other.links.forEach((c, m) -> m.forEach((source, t) -> t.forEach((target, n) -> addLink(c, source, target, n))));
+            return this;
+        }
+
+        /** The profiles in column 0. */
+        public long profiles() {
+            return nodes.getOrDefault(0, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * Builds the Sankey of {@code counts} over {@code steps} columns, keeping the {@code top} most frequent labels of
+     * each column (ties broken by label) and gathering the rest in {@value #OTHER}. A node's drop-off is its count
+     * minus its outgoing links: the profiles whose path ends there.
+     */
+    public static Sankey of(Counts counts, int steps, int top) {
+        List<Map<String, String>> shown = new ArrayList<>(); // per column: label -> node label
+        for (int c = 0; c < steps; c++) {
+            Map<String, Long> column = counts.nodes.getOrDefault(c, Map.of());
             Set<String> topLabels = new HashSet<>();
-            counts.entrySet().stream()
+            column.entrySet().stream().filter(e -> e.getValue() > 0)
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                     .limit(top).forEach(e -> topLabels.add(e.getKey()));
-            kept.add(topLabels);
+            Map<String, String> map = new HashMap<>();
+            column.keySet().forEach(label -> map.put(label, topLabels.contains(label) ? label : OTHER));
+            shown.add(map);
         }
         Map<String, long[]> nodeCounts = new LinkedHashMap<>(); // id -> {column, profiles, outflow, dropOff}
         Map<String, String> nodeLabels = new HashMap<>();
         Map<String, Long> links = new LinkedHashMap<>();
-        for (PathCount p : paths) {
-            int length = Math.min(p.steps().size(), steps);
-            if (length == 0 || p.profiles() <= 0) {
-                continue;
-            }
-            String previous = null;
-            for (int c = 0; c < length; c++) {
-                String label = kept.get(c).contains(p.steps().get(c)) ? p.steps().get(c) : OTHER;
-                String id = nodeId(c, label);
-                nodeLabels.put(id, label);
-                nodeCounts.computeIfAbsent(id, k -> new long[4])[1] += p.profiles();
-                nodeCounts.get(id)[0] = c;
-                if (previous != null) {
-                    nodeCounts.get(previous)[2] += p.profiles();
-                    links.merge(previous + "\u0000" + id, p.profiles(), Long::sum);
+        for (int c = 0; c < steps; c++) {
+            int column = c;
+            counts.nodes.getOrDefault(c, Map.of()).forEach((label, n) -> {
+                if (n > 0) {
+                    String shownLabel = shown.get(column).get(label);
+                    String id = nodeId(column, shownLabel);
+                    nodeLabels.put(id, shownLabel);
+                    long[] node = nodeCounts.computeIfAbsent(id, k -> new long[4]);
+                    node[0] = column;
+                    node[1] += n;
                 }
-                previous = id;
-            }
-            if (length < steps) {
-                String drop = nodeId(length, DROP_OFF);
+            });
+        }
+        for (int c = 0; c + 1 < steps; c++) {
+            int column = c;
+            counts.links.getOrDefault(c, Map.of()).forEach((source, targets) -> targets.forEach((target, n) -> {
+                if (n > 0) {
+                    String from = nodeId(column, shown.get(column).get(source));
+                    String to = nodeId(column + 1, shown.get(column + 1).get(target));
+                    nodeCounts.get(from)[2] += n;
+                    links.merge(from + "\u0000" + to, n, Long::sum);
+                }
+            }));
+        }
+        for (String id : List.copyOf(nodeCounts.keySet())) {
+            long[] node = nodeCounts.get(id);
+            long dropOff = node[1] - node[2];
+            if (node[0] + 1 < steps && dropOff > 0) {
+                node[3] = dropOff;
+                String drop = nodeId((int) node[0] + 1, DROP_OFF);
                 nodeLabels.put(drop, DROP_OFF);
                 long[] d = nodeCounts.computeIfAbsent(drop, k -> new long[4]);
-                d[0] = length;
-                d[1] += p.profiles();
-                d[3] += p.profiles();
-                nodeCounts.get(previous)[3] += p.profiles();
-                links.merge(previous + "\u0000" + drop, p.profiles(), Long::sum);
+                d[0] = node[0] + 1;
+                d[1] += dropOff;
+                d[3] += dropOff;
+                links.merge(id + "\u0000" + drop, dropOff, Long::sum);
             }
         }
         List<Node> nodes = new ArrayList<>();

@@ -21,6 +21,7 @@ import io.happypath.analytics.service.IngestService.Incoming;
 import io.happypath.contracts.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -95,7 +96,10 @@ public class Inputs {
                 valid.add(in);
             }
         }
-        return handler.apply(valid)
+        // Reading a batch (JSON, timestamps) is CPU work of seconds for thousands of records on a busy machine: it runs
+        // on a worker thread, never on the event loop that also serves HTTP.
+        return Uni.createFrom().deferred(() -> handler.apply(valid))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).atMost(8)
                 .chain(outcome -> {
                     List<IngestService.Reject> rejects = new ArrayList<>(missingId);

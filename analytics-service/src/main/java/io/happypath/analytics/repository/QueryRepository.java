@@ -1,15 +1,20 @@
 package io.happypath.analytics.repository;
 
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.happypath.analytics.domain.Breakdown;
+import io.happypath.analytics.domain.DecisionPerformance;
 import io.happypath.analytics.domain.ExperimentStatistics;
 import io.happypath.analytics.domain.Label;
+import io.happypath.analytics.domain.PathAggregate;
+import io.happypath.analytics.domain.PathRuns;
 import io.happypath.analytics.domain.Sankey;
 import io.happypath.analytics.domain.TimeRange;
 import io.smallrye.mutiny.Uni;
@@ -17,13 +22,19 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** The read side: queries over the aggregates (stage entries, exposures) and the path steps. */
+/**
+ * The read side: queries over the aggregates (stage entries and conversions, path counts and per-profile paths,
+ * exposures) that never scan the raw facts, plus the decision facts read by time.
+ */
 @ApplicationScoped
 public class QueryRepository {
 
-    /** One funnel stage as stored: entered, converted to the next stage, time to convert in seconds. */
-    public record StageRow(String stage, long entered, long entries, long converted, Double medianSeconds,
-            Double p90Seconds) {
+    /** Profiles of one breakdown group that entered a stage in the range, and all their entries into it. */
+    public record EnteredRow(String group, long entered, long entries) {
+    }
+
+    /** Profiles of one breakdown group that went on to the next stage, and the median and p90 time it took (s). */
+    public record ConvertedRow(String group, long converted, Double medianSeconds, Double p90Seconds) {
     }
 
     /** Channel effectiveness of one channel in one stage. */
@@ -48,12 +59,14 @@ public class QueryRepository {
 
     /**
      * The stages of a journey in funnel order: by the average position at which profiles first entered them (ties
-     * by the earliest entry), which is the journey's order for profiles on its path.
+     * by the earliest entry), which is the journey's order for profiles on its path. Read from the per-stage rank
+     * sums kept at ingest.
      */
     public Uni<List<String>> stageOrder(String journeyId) {
-        return pool.preparedQuery("SELECT stage FROM (SELECT stage, first_at, "
-                + "rank() OVER (PARTITION BY profile_id ORDER BY first_at) AS r FROM analytics.stage_entry WHERE journey_id = $1) x "
-                + "GROUP BY stage ORDER BY avg(r), min(first_at), stage")
+        return pool
+                .preparedQuery("SELECT js.stage FROM analytics.journey_stage js WHERE js.journey_id = $1 AND js.profiles > 0 "
+                        + "ORDER BY js.rank_sum::numeric / js.profiles, (SELECT min(e.first_at) FROM analytics.stage_entry e "
+                        + "WHERE e.journey_id = js.journey_id AND e.stage = js.stage), js.stage")
                 .execute(Tuple.of(journeyId))
                 .map(rows -> {
                     List<String> stages = new ArrayList<>();
@@ -63,53 +76,109 @@ public class QueryRepository {
     }
 
     /**
-     * Funnel numbers of {@code stage}: profiles whose first entry falls in the range, those among them who entered
-     * {@code next} at or after it (and before the end of the range), and the median and p90 time between.
+     * The SQL of a profile's breakdown group, joined to rows aliased {@code x} with a {@code profile_id}, as of the
+     * end of the range ({@code $4}).
      */
-    public Uni<StageRow> funnelStage(String journeyId, String stage, String next, TimeRange range) {
-        return pool.preparedQuery("SELECT count(*), coalesce(sum(e.entries), 0), count(n.profile_id), "
-                + "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM n.first_at - e.first_at)), "
-                + "percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM n.first_at - e.first_at)) "
-                + "FROM analytics.stage_entry e LEFT JOIN analytics.stage_entry n ON n.journey_id = e.journey_id AND n.stage = $3 "
-                + "AND n.profile_id = e.profile_id AND n.first_at >= e.first_at AND n.first_at < $5 "
-                + "WHERE e.journey_id = $1 AND e.stage = $2 AND e.first_at >= $4 AND e.first_at < $5")
-                .execute(Tuple.of(journeyId, stage, next, time(range.from()), time(range.to())))
+    private static String groupJoin(Breakdown breakdown) {
+        return switch (breakdown) {
+            case NONE -> "";
+            case FIRST_CHANNEL -> " LEFT JOIN analytics.profile_path g ON g.profile_id = x.profile_id";
+            // Membership at the end of the range: the last change of each segment before it says whether the profile is in.
+            case SEGMENT -> " LEFT JOIN LATERAL (SELECT s.segment_id FROM (SELECT DISTINCT ON (segment_id) segment_id, entered "
+                    + "FROM analytics.fact_segment WHERE profile_id = x.profile_id AND at < $4 "
+                    + "ORDER BY segment_id, at DESC, event_id DESC) s WHERE s.entered) g ON true";
+        };
+    }
+
+    private static String groupValue(Breakdown breakdown) {
+        return switch (breakdown) {
+            case NONE -> "''";
+            case FIRST_CHANNEL -> "coalesce(g.first_channel, '" + Breakdown.NO_VALUE + "')";
+            case SEGMENT -> "coalesce(g.segment_id, '" + Breakdown.NO_VALUE + "')";
+        };
+    }
+
+    /** Per breakdown group: profiles whose first entry into {@code stage} falls in the range, and all their entries. */
+    public Uni<List<EnteredRow>> entered(String journeyId, String stage, TimeRange range, Breakdown breakdown) {
+        return pool.preparedQuery("SELECT " + groupValue(breakdown) + " AS grp, count(*), sum(x.entries) "
+                + "FROM analytics.stage_entry x" + groupJoin(breakdown)
+                + " WHERE x.journey_id = $1 AND x.stage = $2 AND x.first_at >= $3 AND x.first_at < $4 GROUP BY grp")
+                .execute(Tuple.of(journeyId, stage, time(range.from()), time(range.to())))
                 .map(rows -> {
-                    Row r = rows.iterator().next();
-                    return new StageRow(stage, r.getLong(0), r.getLong(1), r.getLong(2), r.getDouble(3), r.getDouble(4));
+                    List<EnteredRow> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new EnteredRow(r.getString(0), r.getLong(1), r.getLong(2))));
+                    return out;
                 });
     }
 
     /**
-     * The distinct paths of the range with their profile counts: each profile's track/page/screen events in time
-     * order, labelled, consecutive equal labels collapsed, anchored on the first {@code startsWith} if given and cut
-     * at {@code steps}; optionally only profiles that entered a stage of {@code journeyId}.
+     * Per breakdown group: of the profiles whose first entry into {@code stage} falls in the range, those who then
+     * entered {@code next} (at any later time: the range picks who entered, not when they converted), and the median
+     * and p90 of the time it took.
      */
-    public Uni<List<Sankey.PathCount>> paths(TimeRange range, Label label, int steps, String startsWith, String journeyId) {
-        String labelSql = switch (label) {
-            case CHANNEL -> "channel";
-            case EVENT -> "event";
-            case CHANNEL_EVENT -> "channel || '" + Label.SEPARATOR + "' || event";
-        };
-        String sql = "WITH ev AS (SELECT profile_id, ts, event_id, " + labelSql + " AS label FROM analytics.fact_event "
-                + "WHERE ts >= $1 AND ts < $2 AND ($5::text IS NULL OR profile_id IN "
-                + "(SELECT profile_id FROM analytics.stage_entry WHERE journey_id = $5))), "
-                + "c AS (SELECT profile_id, ts, event_id, label, lag(label) OVER "
-                + "(PARTITION BY profile_id ORDER BY ts, event_id) AS prev FROM ev), "
-                + "s AS (SELECT profile_id, label, row_number() OVER (PARTITION BY profile_id ORDER BY ts, event_id) AS pos "
-                + "FROM c WHERE prev IS NULL OR prev <> label), "
-                + "a AS (SELECT profile_id, CASE WHEN $4::text IS NULL THEN 1 ELSE min(pos) FILTER (WHERE label = $4) END AS start "
-                + "FROM s GROUP BY profile_id), "
-                + "p AS (SELECT s.profile_id, array_agg(s.label ORDER BY s.pos) AS path FROM s JOIN a USING (profile_id) "
-                + "WHERE a.start IS NOT NULL AND s.pos >= a.start AND s.pos < a.start + $3 GROUP BY s.profile_id) "
-                + "SELECT path, count(*) FROM p GROUP BY path";
-        return pool.preparedQuery(sql)
-                .execute(Tuple.tuple().addOffsetDateTime(time(range.from())).addOffsetDateTime(time(range.to()))
-                        .addInteger(steps).addString(startsWith).addString(journeyId))
+    public Uni<List<ConvertedRow>> converted(String journeyId, String stage, String next, TimeRange range,
+            Breakdown breakdown) {
+        return pool.preparedQuery("SELECT " + groupValue(breakdown) + " AS grp, count(*), "
+                + "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM x.converted_at - x.entered_at)), "
+                + "percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM x.converted_at - x.entered_at)) "
+                + "FROM analytics.stage_conversion x" + groupJoin(breakdown)
+                + " WHERE x.journey_id = $1 AND x.stage = $2 AND x.entered_at >= $3 AND x.entered_at < $4 AND x.next_stage = $5 "
+                + "GROUP BY grp")
+                .execute(Tuple.of(journeyId, stage, time(range.from()), time(range.to()), next))
                 .map(rows -> {
-                    List<Sankey.PathCount> paths = new ArrayList<>();
-                    rows.forEach(r -> paths.add(new Sankey.PathCount(Arrays.asList(r.getArrayOfStrings(0)), r.getLong(1))));
-                    return paths;
+                    List<ConvertedRow> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new ConvertedRow(r.getString(0), r.getLong(1), r.getDouble(2), r.getDouble(3))));
+                    return out;
+                });
+    }
+
+    /**
+     * The Sankey counts of paths that started on the days {@code [fromDay, toDay)}, summed from the stored node and
+     * link counts ({@code journeyId} null: all profiles).
+     */
+    public Uni<Sankey.Counts> pathCounts(String journeyId, Label label, LocalDate fromDay, LocalDate toDay, int steps) {
+        Tuple t = Tuple.tuple().addString(journeyId == null ? PathAggregate.ALL : journeyId).addString(label.wireValue())
+                .addLocalDate(fromDay).addLocalDate(toDay).addInteger(steps);
+        Uni<Sankey.Counts> nodes = pool.preparedQuery("SELECT pos, label, sum(profiles) FROM analytics.path_node "
+                + "WHERE journey_id = $1 AND label_kind = $2 AND day >= $3 AND day < $4 AND pos < $5 GROUP BY pos, label")
+                .execute(t).map(rows -> {
+                    Sankey.Counts counts = new Sankey.Counts();
+                    rows.forEach(r -> counts.addNode(r.getInteger(0), r.getString(1), r.getLong(2)));
+                    return counts;
+                });
+        Uni<Sankey.Counts> links = pool.preparedQuery("SELECT pos, source, target, sum(profiles) FROM analytics.path_link "
+                + "WHERE journey_id = $1 AND label_kind = $2 AND day >= $3 AND day < $4 AND pos < $5 - 1 "
+                + "GROUP BY pos, source, target")
+                .execute(t).map(rows -> {
+                    Sankey.Counts counts = new Sankey.Counts();
+                    rows.forEach(r -> counts.addLink(r.getInteger(0), r.getString(1), r.getString(2), r.getLong(3)));
+                    return counts;
+                });
+        return Uni.combine().all().unis(nodes, links).asTuple().map(x -> x.getItem1().addAll(x.getItem2()));
+    }
+
+    /**
+     * The stored paths of the profiles whose path started in {@code [startFrom, startTo)} and whose last step is at or
+     * after {@code lastFrom} (null: any), optionally only profiles that entered {@code journeyId}.
+     */
+    public Uni<List<PathRuns>> paths(Instant startFrom, Instant startTo, Instant lastFrom, String journeyId) {
+        return pool.preparedQuery("SELECT channels, events, run_at FROM analytics.profile_path p "
+                + "WHERE ($1::timestamptz IS NULL OR p.start_at >= $1) AND p.start_at < $2 "
+                + "AND ($3::timestamptz IS NULL OR p.last_at >= $3) AND ($4::text IS NULL OR EXISTS "
+                + "(SELECT 1 FROM analytics.journey_profile j WHERE j.journey_id = $4 AND j.profile_id = p.profile_id))")
+                .execute(Tuple.tuple().addOffsetDateTime(time(startFrom)).addOffsetDateTime(time(startTo))
+                        .addOffsetDateTime(time(lastFrom)).addString(journeyId))
+                .map(rows -> {
+                    List<PathRuns> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        OffsetDateTime[] at = r.getArrayOfOffsetDateTimes(2);
+                        List<Instant> times = new ArrayList<>(at.length);
+                        for (OffsetDateTime t : at) {
+                            times.add(t.toInstant());
+                        }
+                        out.add(new PathRuns(List.of(r.getArrayOfStrings(0)), List.of(r.getArrayOfStrings(1)), times));
+                    }
+                    return out;
                 });
     }
 
@@ -152,6 +221,25 @@ public class QueryRepository {
                 });
     }
 
+    /**
+     * Profiles of {@code stage} (first entry in the range) exposed to {@code variant} of {@code experimentId}, and how
+     * many of them advanced to {@code next} within the window.
+     */
+    public Uni<StageTotals> holdoutTotals(String journeyId, String stage, String next, TimeRange range,
+            long windowSeconds, String experimentId, String variant) {
+        return pool.preparedQuery("SELECT count(*), count(n.profile_id) FROM analytics.stage_entry e "
+                + "JOIN analytics.experiment_exposure x ON x.profile_id = e.profile_id AND x.experiment_id = $7 AND x.variant = $8 "
+                + "LEFT JOIN analytics.stage_entry n ON n.journey_id = e.journey_id AND n.stage = $3 AND n.profile_id = e.profile_id "
+                + "AND n.first_at >= e.first_at AND n.first_at <= e.first_at + make_interval(secs => $6) "
+                + "WHERE e.journey_id = $1 AND e.stage = $2 AND e.first_at >= $4 AND e.first_at < $5")
+                .execute(Tuple.of(journeyId, stage, next, time(range.from()), time(range.to()))
+                        .addDouble((double) windowSeconds).addString(experimentId).addString(variant))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new StageTotals(r.getLong(0), r.getLong(1));
+                });
+    }
+
     /** Exposed and converted profiles per variant of an experiment; empty when nobody was exposed. */
     public Uni<List<ExperimentStatistics.Counts>> experiment(String experimentId) {
         return pool.preparedQuery("SELECT x.variant, count(*), count(c.profile_id) FROM analytics.experiment_exposure x "
@@ -163,6 +251,50 @@ public class QueryRepository {
                     rows.forEach(r -> out.add(new ExperimentStatistics.Counts(r.getString(0), r.getLong(1), r.getLong(2))));
                     return out;
                 });
+    }
+
+    /**
+     * For the decisions made in the range: per action, the decisions that showed it ({@code outcome} null) and the
+     * distinct decisions with each outcome of it (whenever the outcome was reported).
+     */
+    public Uni<List<DecisionPerformance.ActionCount>> actionCounts(TimeRange range) {
+        return pool.preparedQuery(
+                "WITH d AS (SELECT decision_id, actions FROM analytics.fact_decision WHERE at >= $1 AND at < $2) "
+                        + "SELECT a, NULL, count(*) FROM d, unnest(d.actions) a GROUP BY a "
+                        + "UNION ALL SELECT o.action_id, o.outcome, count(DISTINCT o.decision_id) FROM analytics.fact_outcome o "
+                        + "JOIN d ON d.decision_id = o.decision_id GROUP BY o.action_id, o.outcome")
+                .execute(Tuple.of(time(range.from()), time(range.to())))
+                .map(rows -> {
+                    List<DecisionPerformance.ActionCount> out = new ArrayList<>();
+                    rows.forEach(
+                            r -> out.add(new DecisionPerformance.ActionCount(r.getString(0), r.getString(1), r.getLong(2))));
+                    return out;
+                });
+    }
+
+    /** For the decisions made in the range: suppressions per action and kind of reason. */
+    public Uni<List<DecisionPerformance.SuppressionCount>> suppressionCounts(TimeRange range) {
+        return pool.preparedQuery("SELECT action_id, kind, count(*) FROM analytics.fact_suppression "
+                + "WHERE at >= $1 AND at < $2 GROUP BY action_id, kind")
+                .execute(Tuple.of(time(range.from()), time(range.to())))
+                .map(rows -> {
+                    List<DecisionPerformance.SuppressionCount> out = new ArrayList<>();
+                    rows.forEach(r -> out
+                            .add(new DecisionPerformance.SuppressionCount(r.getString(0), r.getString(1), r.getLong(2))));
+                    return out;
+                });
+    }
+
+    /** How many decisions were made in the range. */
+    public Uni<Long> decisionCount(TimeRange range) {
+        return pool.preparedQuery("SELECT count(*) FROM analytics.fact_decision WHERE at >= $1 AND at < $2")
+                .execute(Tuple.of(time(range.from()), time(range.to()))).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Whether anybody was exposed to the experiment. */
+    public Uni<Boolean> experimentExists(String experimentId) {
+        return pool.preparedQuery("SELECT 1 FROM analytics.experiment_exposure WHERE experiment_id = $1 LIMIT 1")
+                .execute(Tuple.of(experimentId)).map(rows -> rows.rowCount() > 0);
     }
 
     /** The journeys seen on hp.journey.v1, by id. */
@@ -184,7 +316,7 @@ public class QueryRepository {
                 });
     }
 
-    private static OffsetDateTime time(java.time.Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
+    private static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -14,6 +14,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import io.happypath.analytics.config.AnalyticsConfig;
+import io.happypath.analytics.domain.Breakdown;
+import io.happypath.analytics.domain.DecisionPerformance;
 import io.happypath.analytics.domain.ExperimentStatistics;
 import io.happypath.analytics.domain.InvalidParameter;
 import io.happypath.analytics.domain.Label;
@@ -24,14 +26,18 @@ import io.happypath.platform.rest.ApiException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
-/** The analytics API of API.md: funnel, Sankey paths, channel effectiveness and experiments. Read by analysts. */
+/**
+ * The analytics API of API.md: funnel, Sankey paths, channel effectiveness, experiments and decision performance.
+ * Read by analysts.
+ */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({"admin", "analyst"})
 @RegisterForReflection(targets = {Sankey.Node.class, Sankey.Link.class, ExperimentStatistics.VariantResult.class,
         ExperimentStatistics.SampleRatio.class, AnalyticsService.FunnelStage.class, AnalyticsService.ChannelEffect.class,
         AnalyticsService.StageChannels.class, AnalyticsService.JourneyRef.class,
-        AnalyticsService.ExperimentRef.class})
+        AnalyticsService.ExperimentRef.class, AnalyticsService.FunnelGroup.class, AnalyticsService.Holdout.class,
+        DecisionPerformance.ActionPerformance.class, DecisionPerformance.ReasonCount.class})
 public class AnalyticsResource {
 
     /** Limits of API.md: a Sankey has 2..10 columns and keeps 1..50 labels per column. */
@@ -48,13 +54,17 @@ public class AnalyticsResource {
         this.config = config;
     }
 
-    /** Per stage: entered, converted to the next stage, rate, median and p90 time to the next stage. */
+    /**
+     * Per stage: entered, converted to the next stage, rate, median and p90 time to the next stage; optionally broken
+     * down by the profiles' first channel or segment.
+     */
     @GET
     @Path("/journeys/{journeyId}/funnel")
     public Uni<AnalyticsService.Funnel> funnel(@PathParam("journeyId") String journeyId, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("stages") String stages) {
+            @QueryParam("to") String to, @QueryParam("stages") String stages, @QueryParam("breakdown") String breakdown) {
         TimeRange range = range(from, to);
-        return analytics.funnel(journeyId, range, AnalyticsService.list(stages));
+        Breakdown b = param(() -> Breakdown.fromWire(breakdown));
+        return analytics.funnel(journeyId, range, AnalyticsService.list(stages), b);
     }
 
     /** The Sankey of cross-channel paths; for every node inflow = Σ outflow + drop-off. */
@@ -70,11 +80,16 @@ public class AnalyticsResource {
         return analytics.paths(range, l, s, t, blankToNull(startsWith), blankToNull(journey));
     }
 
-    /** Channel effectiveness per stage: touched, advanced within the window, rate, lift over the untouched. */
+    /**
+     * Channel effectiveness per stage: touched, advanced within the window, rate, lift over the untouched and, with
+     * {@code holdout=<experimentId>}, over the stage's profiles in that experiment's {@code holdoutVariant}
+     * ({@code control} unless given).
+     */
     @GET
     @Path("/journeys/{journeyId}/channels")
     public Uni<AnalyticsService.Channels> channels(@PathParam("journeyId") String journeyId,
-            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("window") String window) {
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("window") String window,
+            @QueryParam("holdout") String holdout, @QueryParam("holdoutVariant") String holdoutVariant) {
         TimeRange range = range(from, to);
         Duration w = config.channelWindow();
         if (window != null && !window.isBlank()) {
@@ -90,7 +105,22 @@ public class AnalyticsResource {
                         List.of(new ParameterError("window")));
             }
         }
-        return analytics.channels(journeyId, range, w);
+        if (holdoutVariant != null && !holdoutVariant.isBlank() && blankToNull(holdout) == null) {
+            throw new ApiException(400, "invalid_parameter", "'holdoutVariant' needs 'holdout' (the experiment id)",
+                    List.of(new ParameterError("holdoutVariant")));
+        }
+        String variant = holdoutVariant == null || holdoutVariant.isBlank() ? ExperimentStatistics.CONTROL : holdoutVariant;
+        return analytics.channels(journeyId, range, w, blankToNull(holdout), variant);
+    }
+
+    /**
+     * Decision performance over the decisions made in the range: per action impressions (decisions that showed it),
+     * outcomes and their rates, suppressions by kind of reason, and the tone-deaf offers the guards stopped.
+     */
+    @GET
+    @Path("/actions/performance")
+    public Uni<AnalyticsService.Performance> performance(@QueryParam("from") String from, @QueryParam("to") String to) {
+        return analytics.performance(range(from, to));
     }
 
     /** Per variant: exposed, converted, rate, uplift with its 95 % interval, confidence, chance to beat control; SRM. */

@@ -1,6 +1,5 @@
 package io.happypath.analytics.service;
 
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,19 +48,9 @@ public class BusinessMetrics {
         registry.counter("happypath.analytics.outcomes", "outcome", outcome).increment();
     }
 
-    /** Counts a suppression under its reason's category: the text before the first ':' (the rest names a detail). */
-    public void suppression(String reason) {
-        registry.counter("happypath.analytics.suppressions", "reason", bounded(reasons, reasonCategory(reason))).increment();
-    }
-
-    static String reasonCategory(String reason) {
-        String r = reason == null ? "" : reason;
-        int colon = r.indexOf(':');
-        r = (colon >= 0 ? r.substring(0, colon) : r).trim().toLowerCase(Locale.ROOT);
-        if (r.length() > 64) {
-            r = r.substring(0, 64);
-        }
-        return r.isEmpty() ? "unspecified" : r;
+    /** Counts a suppression under its kind ({@code SuppressionKind}: service-issue, frustration, consent, ...). */
+    public void suppression(String kind) {
+        registry.counter("happypath.analytics.suppressions", "reason", bounded(reasons, kind)).increment();
     }
 
     private static String bounded(Set<String> seen, String value) {

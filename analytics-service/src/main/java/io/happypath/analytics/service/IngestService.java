@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.happypath.analytics.domain.Facts;
+import io.happypath.analytics.domain.SuppressionKind;
+import io.happypath.analytics.repository.EventPartitions;
 import io.happypath.analytics.repository.FactRepository;
 import io.happypath.contracts.CloudEventTypes;
 import io.happypath.contracts.decision.DecisionMade;
@@ -19,6 +21,7 @@ import io.happypath.contracts.identity.ProfileMerged;
 import io.happypath.contracts.journey.JourneyCompleted;
 import io.happypath.contracts.journey.JourneyExited;
 import io.happypath.contracts.journey.JourneyStalled;
+import io.happypath.contracts.journey.SegmentChanged;
 import io.happypath.contracts.journey.StageEntered;
 import io.happypath.contracts.segment.SegmentMessage;
 import io.smallrye.mutiny.Uni;
@@ -84,6 +87,11 @@ public class IngestService {
                         rejects.add(new Reject(in, "timestamp or receivedAt is required"));
                         continue;
                     }
+                    if (!EventPartitions.accepts(ts)) {
+                        rejects.add(new Reject(in, "timestamp " + ts + " is outside " + EventPartitions.MIN + " .. "
+                                + EventPartitions.MAX));
+                        continue;
+                    }
                     String channel = m.channel() == null || m.channel().isBlank() ? UNKNOWN_CHANNEL : m.channel();
                     steps.add(new Facts.Step(in.id(), m.profileId(), ts, channel, name));
                 }
@@ -94,9 +102,10 @@ public class IngestService {
         return facts.steps(steps).map(v -> new Outcome(steps.size(), rejects));
     }
 
-    /** Journey events from hp.journey.v1; signal and segment changes are not facts here. */
+    /** Journey events and segment changes from hp.journey.v1; signal changes are not facts here. */
     public Uni<Outcome> journeyEvents(List<Incoming> batch) {
         List<Facts.JourneyFact> out = new ArrayList<>();
+        List<Facts.SegmentChange> segments = new ArrayList<>();
         List<Reject> rejects = new ArrayList<>();
         for (Incoming in : batch) {
             try {
@@ -125,8 +134,12 @@ public class IngestService {
                                 e.at()));
                         metrics.stall(e.journeyId(), e.stage());
                     }
-                    case CloudEventTypes.SIGNAL_CHANGED, CloudEventTypes.SEGMENT_CHANGED -> {
-                        // Live state, not analytics facts.
+                    case CloudEventTypes.SEGMENT_CHANGED -> {
+                        SegmentChanged e = mapper.readValue(in.json(), SegmentChanged.class);
+                        segments.add(new Facts.SegmentChange(in.id(), e.profileId(), e.segmentId(), e.entered(), e.at()));
+                    }
+                    case CloudEventTypes.SIGNAL_CHANGED -> {
+                        // Live state, not an analytics fact.
                     }
                     default -> rejects.add(new Reject(in, "unknown journey event type '" + type + "'"));
                 }
@@ -134,7 +147,7 @@ public class IngestService {
                 rejects.add(new Reject(in, reason(e)));
             }
         }
-        return facts.journeyFacts(out).map(v -> new Outcome(out.size(), rejects));
+        return facts.journeyFacts(out, segments).map(v -> new Outcome(out.size() + segments.size(), rejects));
     }
 
     /** Decisions and outcomes from hp.decisions.v1. */
@@ -147,13 +160,14 @@ public class IngestService {
                 if (CloudEventTypes.DECISION_MADE.equals(in.type())) {
                     DecisionMade d = mapper.readValue(in.json(), DecisionMade.class);
                     List<Facts.Suppression> suppressions = d.suppressed().stream()
-                            .map(s -> new Facts.Suppression(s.actionId(), s.reason())).toList();
+                            .map(s -> new Facts.Suppression(s.actionId(), s.reason(), SuppressionKind.of(s.reason())))
+                            .toList();
                     decisions.add(new Facts.Decision(in.id(), d.decisionId(), d.profileId(), d.channel(),
                             d.experiment() == null ? null : d.experiment().id(),
                             d.experiment() == null ? null : d.experiment().variant(),
                             d.actions().stream().map(a -> a.actionId()).toList(), suppressions, d.at()));
                     metrics.decision(d.channel());
-                    suppressions.forEach(s -> metrics.suppression(s.reason()));
+                    suppressions.forEach(s -> metrics.suppression(s.kind()));
                 } else if (CloudEventTypes.DECISION_OUTCOME.equals(in.type())) {
                     DecisionOutcome o = mapper.readValue(in.json(), DecisionOutcome.class);
                     outcomes.add(new Facts.Outcome(in.id(), o.decisionId(), o.profileId(), o.actionId(),

@@ -41,6 +41,14 @@ public interface DecisionConfig {
 
     Model model();
 
+    /**
+     * Track events on hp.events.v1 that are outcomes when their properties carry a {@code decisionId}, as
+     * {@code Event Name=outcome}; {@code properties.outcome} wins over the event name.
+     */
+    @WithDefault("Offer Viewed=impression,Offer Clicked=clicked,Offer Accepted=accepted,Offer Dismissed=dismissed,"
+            + "Order Completed=converted")
+    List<String> outcomeEvents();
+
     Upstream upstream();
 
     /** The built-in guards. */
@@ -105,9 +113,39 @@ public interface DecisionConfig {
         @WithDefault("0.02")
         double holdout();
 
-        /** How long a replica reuses the model counts it read from Redis. */
+        /**
+         * How long a replica reuses the model counts it read from Redis; older counts are still served while a fresh
+         * read is under way.
+         */
         @WithDefault("PT1S")
         Duration cacheTtl();
+
+        /** Profile traits used as predictors (symbolic: one bin per value). */
+        Optional<List<String>> traits();
+
+        /** Live-state emotions used as predictors, bucketed into low, mid and high. */
+        @WithDefault("frustration,confidence,delight,anxiety")
+        List<String> emotions();
+
+        /** Two ascending thresholds: an emotion below the first is low, at or above the second high. */
+        @WithDefault("0.3,0.6")
+        List<Double> emotionThresholds();
+
+        /** A predictor takes part in the score only when its AUC exceeds this. */
+        @WithDefault("0.52")
+        double minAuc();
+
+        /** Bins with a smaller share of their predictor's responses are pooled into one residual group. */
+        @WithDefault("0.05")
+        double minBinShare();
+
+        /** Values of a predictor beyond this many bins are counted in its OTHER bin. */
+        @WithDefault("25")
+        int maxBins();
+
+        /** How many reason codes each returned action carries in {@code explanation}. */
+        @WithDefault("3")
+        int explanationSize();
     }
 
     /** The identity-service and journey-state-service. */

@@ -18,11 +18,6 @@ public final class BetaSampler {
         return x / (x + y);
     }
 
-    /** The posterior mean (1 + positives) / (2 + positives + negatives). */
-    public static double mean(double positives, double negatives) {
-        return (1 + positives) / (2 + positives + negatives);
-    }
-
     /** Marsaglia and Tsang's method for Gamma(shape, 1), shape ≥ 1. */
     static double gamma(double shape, RandomGenerator random) {
         double d = shape - 1.0 / 3;

@@ -39,12 +39,14 @@ public final class Pipeline {
         List<CompiledAction> survivors = new ArrayList<>();
         List<Suppression> suppressed = new ArrayList<>();
         Map<String, Double> boosts = new HashMap<>();
+        // Rules are pure functions of the variables: actions that share an expression share its evaluation.
+        Map<String, Boolean> evaluated = new HashMap<>();
         for (CompiledAction ca : catalogue) {
             Action a = ca.action();
             if (!a.offeredOn(in.channel(), in.placement())) {
                 continue;
             }
-            String reason = failedRule(ca, vars);
+            String reason = failedRule(ca, vars, evaluated);
             if (reason == null) {
                 reason = gs.suppressionReason(a, guards, in.now());
             }
@@ -60,9 +62,9 @@ public final class Pipeline {
         return new Screening(survivors, suppressed, boosts, vars);
     }
 
-    private static String failedRule(CompiledAction ca, Map<String, Object> vars) {
+    private static String failedRule(CompiledAction ca, Map<String, Object> vars, Map<String, Boolean> evaluated) {
         for (Rule r : new Rule[]{ca.eligibility(), ca.applicability(), ca.suitability()}) {
-            if (r != null && !r.test(vars)) {
+            if (r != null && !evaluated.computeIfAbsent(r.expression(), e -> r.test(vars))) {
                 return r.name() + " rule not met: " + r.expression();
             }
         }
@@ -92,8 +94,14 @@ public final class Pipeline {
         for (CompiledAction ca : candidates) {
             Action a = ca.action();
             double p = propensity.applyAsDouble(a);
-            double c = 1 + (boosts.getOrDefault(a.id(), 0.0) + active.stream().filter(cw -> cw.appliesTo(a))
-                    .mapToDouble(ContextWeight::weight).sum()) / 100;
+            double weights = boosts.getOrDefault(a.id(), 0.0);
+            // A loop, not a stream: this runs for every candidate of every decision.
+            for (ContextWeight cw : active) {
+                if (cw.appliesTo(a)) {
+                    weights += cw.weight();
+                }
+            }
+            double c = 1 + weights / 100;
             double l = 1 + (a.weight() + groupWeights.getOrDefault(a.group(), 0.0)
                     + (a.issue() == null ? 0.0 : issueWeights.getOrDefault(a.issue(), 0.0))) / 100;
             // A negative weight may lower a lever or context to zero but never flip the ranking's sign.

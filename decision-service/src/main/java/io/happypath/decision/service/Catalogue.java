@@ -2,6 +2,7 @@ package io.happypath.decision.service;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +39,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class Catalogue {
 
+    private static final Logger LOG = Logger.getLogger(Catalogue.class);
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
     private static final Set<String> SCOPES = Set.of("channel", "group", "action");
 
@@ -45,6 +50,10 @@ public class Catalogue {
     }
 
     private record Loading(long generation, Uni<Snapshot> uni) {
+    }
+
+    /** An action compiled from its stored definition. */
+    private record Compiled(String definition, CompiledAction action) {
     }
 
     /** A stored definition and whether it was created (else replaced). */
@@ -58,6 +67,11 @@ public class Catalogue {
     private final AtomicLong generation = new AtomicLong();
     private volatile Snapshot snapshot;
     private volatile Loading loading;
+    /**
+     * The last compiled form of each action: a reload reuses it while the stored definition is unchanged, because
+     * compiling CEL costs about a millisecond per rule and the catalogue reloads every few seconds.
+     */
+    private volatile Map<String, Compiled> compiledById = Map.of();
 
     public Catalogue(Definitions store, ObjectMapper json, DecisionConfig config) {
         this.store = store;
@@ -66,18 +80,33 @@ public class Catalogue {
         this.refreshNanos = config.catalogueRefresh().toNanos();
     }
 
-    /** The current snapshot, reloaded from PostgreSQL when older than {@code catalogue-refresh} or written to. */
+    /**
+     * The current snapshot. After a write on this replica, the reload is awaited; a snapshot older than
+     * {@code catalogue-refresh} is still served while one reload runs in the background.
+     */
     public Uni<Snapshot> snapshot() {
         long gen = generation.get();
         Snapshot s = snapshot;
-        if (s != null && s.generation() == gen && System.nanoTime() - s.loadedAtNanos() < refreshNanos) {
+        if (s != null && s.generation() == gen) {
+            if (System.nanoTime() - s.loadedAtNanos() >= refreshNanos) {
+                reload(gen).subscribe().with(loaded -> {
+                }, e -> LOG.debugf(e, "could not reload the catalogue; serving the one loaded before"));
+            }
             return Uni.createFrom().item(s);
         }
+        return reload(gen);
+    }
+
+    /**
+     * The reload of generation {@code gen}: concurrent callers share one instead of each querying PostgreSQL; a write
+     * in between (a new generation) starts a fresh one, so a stale read never replaces a newer write.
+     */
+    private Uni<Snapshot> reload(long gen) {
         Loading l = loading;
         if (l == null || l.generation() != gen) {
-            // Concurrent decisions share one reload instead of each querying PostgreSQL; a write in between
-            // (a new generation) starts a fresh one, so a stale read never replaces a newer write.
-            Loading started = new Loading(gen, load(gen).invoke(loaded -> {
+            // Deferred: Panache binds its session to the Vert.x context current when the query is assembled, so the
+            // reload must be assembled by whichever caller subscribes first, on that caller's context, not here.
+            Loading started = new Loading(gen, Uni.createFrom().deferred(() -> load(gen)).invoke(loaded -> {
                 if (generation.get() == gen) {
                     snapshot = loaded;
                 }
@@ -106,9 +135,17 @@ public class Catalogue {
         return store.list(ActionEntity.class).chain(actions -> store.list(ContactPolicyEntity.class)
                 .chain(policies -> store.list(ExperimentEntity.class).map(experiments -> {
                     Map<String, CompiledAction> compiled = new LinkedHashMap<>();
+                    Map<String, Compiled> previous = compiledById;
+                    Map<String, Compiled> next = new HashMap<>();
                     for (ActionEntity e : actions) {
-                        compiled.put(e.id, CompiledAction.of(read(e, Action.class)));
+                        Compiled c = previous.get(e.id);
+                        if (c == null || !c.definition().equals(e.definition)) {
+                            c = new Compiled(e.definition, CompiledAction.of(read(e, Action.class)));
+                        }
+                        next.put(e.id, c);
+                        compiled.put(e.id, c.action());
                     }
+                    compiledById = next;
                     return new Snapshot(Map.copyOf(compiled), policies.stream()
                             .map(p -> read(p, ContactPolicy.class)).toList(),
                             experiments.stream().map(x -> read(x, Experiment.class)).toList(), gen,

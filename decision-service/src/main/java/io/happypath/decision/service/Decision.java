@@ -7,6 +7,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.happypath.contracts.decision.ExperimentAssignment;
 import io.happypath.contracts.decision.SuppressedAction;
+import io.happypath.decision.domain.AdaptiveModel;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The response of {@code POST /v1/decisions} (API.md).
@@ -15,6 +17,8 @@ import io.happypath.contracts.decision.SuppressedAction;
  * @param degraded true when identity or live state could not be read and the decision used what was known
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// The reason codes are domain records (no framework imports there), so they are registered here.
+@RegisterForReflection(targets = {Decision.class, Decision.Shown.class, AdaptiveModel.Reason.class})
 public record Decision(
         String decisionId,
         String profileId,
@@ -25,8 +29,13 @@ public record Decision(
         ExperimentAssignment experiment,
         boolean degraded) {
 
-    /** A chosen action with what the channel shows. */
+    /**
+     * A chosen action with what the channel shows.
+     *
+     * @param explanation the adaptive model's reason codes, largest contribution first; empty when the model has no
+     *        active predictor or the propensity was random (model control group)
+     */
     public record Shown(String actionId, String name, String group, double priority, double propensity,
-            Map<String, Object> content) {
+            Map<String, Object> content, List<AdaptiveModel.Reason> explanation) {
     }
 }

@@ -6,7 +6,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ import io.happypath.decision.cache.ModelCounts;
 import io.happypath.decision.client.Upstream;
 import io.happypath.decision.config.DecisionConfig;
 import io.happypath.decision.domain.Action;
-import io.happypath.decision.domain.BetaSampler;
+import io.happypath.decision.domain.AdaptiveModel;
 import io.happypath.decision.domain.CompiledAction;
 import io.happypath.decision.domain.ContactPolicy;
 import io.happypath.decision.domain.ContextWeight;
@@ -44,6 +43,8 @@ import io.happypath.decision.domain.Experiment;
 import io.happypath.decision.domain.GuardSettings;
 import io.happypath.decision.domain.Hashing;
 import io.happypath.decision.domain.Pipeline;
+import io.happypath.decision.domain.PolicyPlan;
+import io.happypath.decision.domain.Predictors;
 import io.happypath.decision.domain.Ranked;
 import io.happypath.decision.domain.Rule;
 import io.happypath.decision.domain.Suppression;
@@ -53,6 +54,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.tuples.Tuple2;
 
 /**
  * The next-best-action pipeline of {@code POST /v1/decisions} and of push mode: resolve the profile → live state →
@@ -89,7 +91,10 @@ public class DecisionService {
     private final MeterRegistry meters;
     private final GuardSettings guards;
     private final List<ContextWeight> contextWeights;
+    private final Predictors.Settings predictors;
     private final Map<String, CachedId> identities = new ConcurrentHashMap<>();
+    private final Map<String, Timer> latencyTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public DecisionService(Catalogue catalogue, Upstream upstream, ModelCounts models, ContactHistory contacts,
             DecisionRecords records, DecisionLog log, DecisionConfig config, ObjectMapper json, MeterRegistry meters) {
@@ -110,18 +115,39 @@ public class DecisionService {
                 .map(e -> new ContextWeight(Rule.compile("context-weights." + e.getKey(), e.getValue().when()),
                         e.getValue().group().orElse(null), e.getValue().action().orElse(null), e.getValue().weight()))
                 .toList();
+        this.predictors = predictorSettings(config.model());
     }
 
-    /** Decides for a validated request. */
-    public Uni<Decision> decide(DecisionRequest request) {
-        return decide(request, a -> true);
+    static Predictors.Settings predictorSettings(DecisionConfig.Model m) {
+        List<Double> t = m.emotionThresholds();
+        if (t.size() != 2) {
+            throw new IllegalArgumentException("happypath.decision.model.emotion-thresholds needs two ascending "
+                    + "numbers (low below the first, high from the second), was " + t);
+        }
+        return new Predictors.Settings(m.traits().orElse(List.of()), m.emotions(), t.get(0), t.get(1));
     }
 
     /**
-     * Decides for a validated request among the catalogue's actions that {@code among} accepts (all for pull; push
-     * mode uses all too, and checks that the triggered action wins).
+     * A decision that may not degrade could not read the profile or the live state; nothing of it was recorded.
      */
-    public Uni<Decision> decide(DecisionRequest request, Predicate<Action> among) {
+    public static final class InputsUnavailable extends RuntimeException {
+
+        InputsUnavailable(String subject) {
+            super("the profile or live state of " + subject + " could not be read");
+        }
+    }
+
+    /** Decides for a validated request; when a dependency does not answer, with what is known ({@code degraded}). */
+    public Uni<Decision> decide(DecisionRequest request) {
+        return decide(request, a -> true, true);
+    }
+
+    /**
+     * Decides for a validated request among the catalogue's actions that {@code among} accepts (all for pull, the
+     * triggered actions for push). Unless {@code mayDegrade}, a profile or live state that could not be read fails the
+     * decision with {@link InputsUnavailable} instead of deciding without it.
+     */
+    public Uni<Decision> decide(DecisionRequest request, Predicate<Action> among, boolean mayDegrade) {
         long start = System.nanoTime();
         Instant now = Instant.now();
         String channel = request.channel();
@@ -135,26 +161,34 @@ public class DecisionService {
                                 LOG.debugf(e, "live state unavailable for %s", subject.profileId());
                                 return new Object[]{Map.of(), true};
                             }),
-                            catalogue.snapshot(), models.forChannel(channel))
+                            // The models of the catalogue's actions on the channel (not of deleted ones).
+                            catalogue.snapshot().chain(snapshot -> models.forChannel(channel, () -> snapshot
+                                    .actions().values().stream().map(CompiledAction::action)
+                                    .filter(a -> a.channels().contains(channel)).map(Action::id).toList())
+                                    .map(m -> Tuple2.of(snapshot, m))))
                     .asTuple().chain(t -> {
                         @SuppressWarnings("unchecked")
                         Map<String, Object> liveState = (Map<String, Object>) t.getItem1()[0];
                         boolean degraded = subject.degraded() || (Boolean) t.getItem1()[1];
+                        if (degraded && !mayDegrade) {
+                            return Uni.createFrom().failure(new InputsUnavailable(subject.key()));
+                        }
                         DecisionInputs in = new DecisionInputs(channel, request.placement(), subject.profile(),
                                 liveState, requestJson(request), request.context() == null
                                         ? Map.of()
                                         : request.context(),
                                 now);
-                        Collection<CompiledAction> candidates = t.getItem2().actions().values().stream()
+                        Catalogue.Snapshot snapshot = t.getItem2().getItem1();
+                        Collection<CompiledAction> candidates = snapshot.actions().values().stream()
                                 .filter(ca -> among.test(ca.action())).toList();
-                        return decide(subject, in, candidates, t.getItem2(), t.getItem3(), request.limit(),
+                        return decide(subject, in, candidates, snapshot, t.getItem2().getItem2(), request.limit(),
                                 degraded, start);
                     });
         });
     }
 
     private Uni<Decision> decide(Subject subject, DecisionInputs in, Collection<CompiledAction> candidates,
-            Catalogue.Snapshot snapshot, Map<String, ModelCounts.Counts> counts, int limit, boolean degraded,
+            Catalogue.Snapshot snapshot, Map<String, AdaptiveModel> channelModels, int limit, boolean degraded,
             long start) {
         Pipeline.Screening screening = Pipeline.screen(candidates, in, guards);
         return policyVerdicts(subject.key(), screening.survivors(), snapshot.policies(), in).chain(blocked -> {
@@ -171,46 +205,45 @@ public class DecisionService {
             ExperimentAssignment assignment = assign(subject.key(), in.channel(), in.placement(), snapshot.experiments(),
                     in.now());
             boolean random = isRandom(assignment, snapshot.experiments());
+            Map<String, String> values = Predictors.of(in, predictors);
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
-            List<Ranked> ranked = Pipeline.arbitrate(allowed, a -> {
-                if (random) {
-                    return rnd.nextDouble();
-                }
-                ModelCounts.Counts c = counts.getOrDefault(a.id(), ModelCounts.Counts.NONE);
-                return BetaSampler.sample(c.positives(), c.negatives(), rnd);
-            }, screening.boosts(), contextWeights, config.groupWeights(), config.issueWeights(),
+            List<Ranked> ranked = Pipeline.arbitrate(allowed, a -> random
+                    ? rnd.nextDouble()
+                    : channelModels.getOrDefault(a.id(), AdaptiveModel.EMPTY).sample(values, rnd),
+                    screening.boosts(), contextWeights, config.groupWeights(), config.issueWeights(),
                     screening.celVariables(), limit);
+            int reasons = random ? 0 : config.model().explanationSize();
             String decisionId = UUID.randomUUID().toString();
             Decision decision = new Decision(decisionId, subject.profileId(), in.channel(), in.placement(),
                     ranked.stream().map(r -> new Decision.Shown(r.action().id(), r.action().name(),
-                            r.action().group(), r.priority(), r.propensity(), r.action().contentFor(in.channel())))
+                            r.action().group(), r.priority(), r.propensity(), r.action().contentFor(in.channel()),
+                            channelModels.getOrDefault(r.action().id(), AdaptiveModel.EMPTY).explain(values, reasons)))
                             .toList(),
                     suppressed.stream().map(s -> new SuppressedAction(s.actionId(), s.reason())).toList(), assignment,
                     degraded);
-            return remember(subject, decision, ranked, snapshot.policies(), in).invoke(() -> measure(decision,
-                    suppressed, start));
+            return remember(subject, decision, ranked, snapshot.policies(), in, values).invoke(() -> measure(
+                    decision, suppressed, start));
         });
     }
 
     /** Stores the decision for its outcomes, counts its contacts and publishes it. */
     private Uni<Decision> remember(Subject subject, Decision d, List<Ranked> ranked, List<ContactPolicy> policies,
-            DecisionInputs in) {
-        Set<String> counters = new LinkedHashSet<>();
+            DecisionInputs in, Map<String, String> values) {
+        // Each shown action counts once on every counter of the frequency policies that govern it.
+        Set<ContactHistory.Contact> shown = new LinkedHashSet<>();
         for (Ranked r : ranked) {
             for (ContactPolicy p : policies) {
                 if (p.countsContacts() && p.appliesTo(r.action(), in.channel())) {
-                    counters.add(p.counter(r.action(), in.channel()) + "\u0000" + r.action().id());
+                    shown.add(new ContactHistory.Contact(p.counter(r.action(), in.channel()), d.decisionId() + ":"
+                            + r.action().id()));
                 }
             }
         }
         List<Uni<Void>> ops = new ArrayList<>();
-        ops.add(records.save(d.decisionId(), write(new StoredDecision(subject.key(), subject.profileId(),
-                in.channel(), ranked.stream().map(r -> r.action().id()).toList()))));
-        for (String c : counters) {
-            int sep = c.indexOf('\u0000');
-            ops.add(contacts.recordContacts(subject.key(), List.of(c.substring(0, sep)),
-                    d.decisionId() + ":" + c.substring(sep + 1), in.now()));
-        }
+        ops.add(records.save(d.decisionId(), subject.key(), write(new StoredDecision(subject.key(),
+                subject.profileId(), in.channel(), ranked.stream().map(r -> r.action().id()).toList(), in.placement(),
+                values)), in.now()));
+        ops.add(contacts.recordContacts(subject.key(), List.copyOf(shown), in.now()));
         DecisionMade made = new DecisionMade(d.decisionId(), d.profileId(), d.channel(), d.placement(),
                 ranked.stream().map(r -> new RankedAction(r.action().id(), r.priority(), r.propensity())).toList(),
                 d.suppressed(), d.experiment(), d.degraded(), in.now());
@@ -223,38 +256,18 @@ public class DecisionService {
         if (policies.isEmpty() || survivors.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        // One Redis query per distinct (policy, counter), shared by every action that falls in it.
-        Map<String, Uni<Boolean>> checks = new LinkedHashMap<>();
-        Map<String, List<String>> checksByAction = new HashMap<>();
-        Map<String, ContactPolicy> policyOfCheck = new HashMap<>();
-        for (CompiledAction ca : survivors) {
-            for (ContactPolicy p : policies) {
-                if (!p.appliesTo(ca.action(), in.channel())) {
-                    continue;
-                }
-                String counter = p.counter(ca.action(), in.channel());
-                String check = p.id() + "\u0000" + counter;
-                checks.computeIfAbsent(check, k -> p.countsContacts()
-                        ? contacts.contactsWithin(subject, counter, p.windowDuration(), in.now())
-                                .map(n -> n >= p.max())
-                        : contacts.paused(subject, p.id(), counter));
-                policyOfCheck.put(check, p);
-                checksByAction.computeIfAbsent(ca.id(), k -> new ArrayList<>()).add(check);
-            }
-        }
+        // One check per distinct (policy, counter), shared by every action that falls in it; all in one round trip.
+        PolicyPlan plan = PolicyPlan.of(survivors, policies, in.channel());
+        List<PolicyPlan.Check> checks = plan.checks();
         if (checks.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        List<String> keys = new ArrayList<>(checks.keySet());
-        return Uni.join().all(keys.stream().map(checks::get).toList()).andFailFast().map(results -> {
-            Map<String, Boolean> hit = new HashMap<>();
-            for (int i = 0; i < keys.size(); i++) {
-                hit.put(keys.get(i), results.get(i));
+        return contacts.reached(subject, checks, in.now()).map(results -> {
+            Map<PolicyPlan.Check, Boolean> reached = new HashMap<>();
+            for (int i = 0; i < checks.size(); i++) {
+                reached.put(checks.get(i), results.get(i));
             }
-            Map<String, String> blocked = new HashMap<>();
-            checksByAction.forEach((action, list) -> list.stream().filter(hit::get).findFirst()
-                    .ifPresent(c -> blocked.put(action, policyOfCheck.get(c).reason())));
-            return blocked;
+            return plan.blocked(reached::get);
         });
     }
 
@@ -381,16 +394,21 @@ public class DecisionService {
     }
 
     private void measure(Decision d, List<Suppression> suppressed, long start) {
-        Timer.builder("happypath.decision.latency").description("Time to make a decision, server side")
-                .tag("channel", d.channel()).publishPercentileHistogram().register(meters)
-                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        Counter.builder("happypath.decision.decisions").description("Decisions made")
-                .tag("channel", d.channel()).tag("status", d.degraded() ? "degraded" : "complete").register(meters)
-                .increment();
+        // Meters are looked up once per channel or reason kind, not built for every decision and candidate.
+        latencyTimers.computeIfAbsent(d.channel(), c -> Timer.builder("happypath.decision.latency")
+                .description("Time to make a decision, server side").tag("channel", c).publishPercentileHistogram()
+                .register(meters)).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        String status = d.degraded() ? "degraded" : "complete";
+        counters.computeIfAbsent("decisions\u0000" + d.channel() + "\u0000" + status, k -> Counter
+                .builder("happypath.decision.decisions").description("Decisions made").tag("channel", d.channel())
+                .tag("status", status).register(meters)).increment();
+        Map<String, Integer> byKind = new HashMap<>();
         for (Suppression s : suppressed) {
-            Counter.builder("happypath.decision.suppressions").description("Candidates left out, by kind of reason")
-                    .tag("reason", reasonKind(s.reason())).register(meters).increment();
+            byKind.merge(reasonKind(s.reason()), 1, Integer::sum);
         }
+        byKind.forEach((kind, n) -> counters.computeIfAbsent("suppressions\u0000" + kind, k -> Counter
+                .builder("happypath.decision.suppressions").description("Candidates left out, by kind of reason")
+                .tag("reason", kind).register(meters)).increment(n));
     }
 
     /** A bounded tag value for a suppression reason. */

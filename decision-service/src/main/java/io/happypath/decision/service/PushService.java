@@ -1,10 +1,13 @@
 package io.happypath.decision.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,13 +23,16 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Push mode: a journey event that matches an action's trigger runs the same pipeline (rules, guards, contact
- * policies, arbitration) for the action's outbound channel; if a triggered action wins, it is requested on
- * {@code hp.actions.v1}. Each journey event is handled once, even when redelivered.
+ * policies, arbitration) over the triggered actions for their outbound channel; the winner, if one survives, is
+ * requested on {@code hp.actions.v1}. Each journey event is handled once, even when redelivered.
  */
 @ApplicationScoped
 public class PushService {
 
     private static final Logger LOG = Logger.getLogger(PushService.class);
+    private static final Duration INPUTS_FIRST_BACKOFF = Duration.ofMillis(250);
+    private static final Duration INPUTS_MAX_BACKOFF = Duration.ofSeconds(4);
+    private static final int INPUTS_RETRIES = 6;
 
     private final Catalogue catalogue;
     private final DecisionService decisions;
@@ -84,18 +90,22 @@ public class PushService {
         Map<String, Object> context = Map.of("trigger", "journey.stalled", "journey", stalled.journeyId(), "stage",
                 stalled.stage());
         DecisionRequest request = new DecisionRequest(stalled.profileId(), null, channel, null, 1, context);
-        return decisions.decide(request).chain(d -> {
-            if (d.actions().isEmpty()) {
-                return Uni.createFrom().item(0);
-            }
-            Decision.Shown winner = d.actions().get(0);
-            if (triggered.stream().noneMatch(a -> a.id().equals(winner.actionId()))) {
-                return Uni.createFrom().item(0);
-            }
-            ActionRequested request1 = new ActionRequested(d.decisionId() + ":" + winner.actionId(),
-                    stalled.profileId(), winner.actionId(), channel, winner.content(), d.decisionId(),
-                    JourneyStalled.CE_TYPE, Instant.now());
-            return log.actionRequested(request1).replaceWith(1);
-        });
+        // The stall is what the triggered actions answer: they compete with each other, not with whatever else the
+        // channel could sell this person, and each still passes its rules, the guards and the contact policies.
+        Set<String> ids = triggered.stream().map(Action::id).collect(Collectors.toSet());
+        // Nobody waits for a push, so it waits for its inputs: deciding without the live state would miss the very
+        // stall that triggered it. Still unreadable after the retries → the event goes to the dead-letter topic.
+        return decisions.decide(request, a -> ids.contains(a.id()), false)
+                .onFailure(DecisionService.InputsUnavailable.class).retry()
+                .withBackOff(INPUTS_FIRST_BACKOFF, INPUTS_MAX_BACKOFF).atMost(INPUTS_RETRIES).chain(d -> {
+                    if (d.actions().isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    Decision.Shown winner = d.actions().get(0);
+                    ActionRequested request1 = new ActionRequested(d.decisionId() + ":" + winner.actionId(),
+                            stalled.profileId(), winner.actionId(), channel, winner.content(), d.decisionId(),
+                            JourneyStalled.CE_TYPE, Instant.now());
+                    return log.actionRequested(request1).replaceWith(1);
+                });
     }
 }

@@ -3,6 +3,7 @@ package io.happypath.identity.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.happypath.identity.domain.IdentityRules;
@@ -21,6 +22,12 @@ public interface IdentityConfig {
 
     /** The transactional outbox. */
     Outbox outbox();
+
+    /** How phone identifiers are normalised. */
+    Phone phone();
+
+    /** The idempotency record: which raw events were resolved already. */
+    ProcessedEvents processedEvents();
 
     interface Rules {
 
@@ -68,5 +75,33 @@ public interface IdentityConfig {
         /** How often the sweeper looks. */
         @WithDefault("PT10S")
         Duration sweepInterval();
+    }
+
+    interface Phone {
+
+        /**
+         * The ISO 3166-1 alpha-2 region (e.g. {@code US}, {@code DE}) of phone numbers written without a country code;
+         * they become E.164 in that region. Without it such numbers are kept as digits only.
+         */
+        Optional<String> defaultRegion();
+    }
+
+    interface ProcessedEvents {
+
+        /**
+         * How long the id of a resolved raw event is remembered. A raw event redelivered after that is resolved again
+         * (new links, a second stitched copy): keep it longer than {@code hp.events.raw.v1}'s retention and any
+         * replay you may run.
+         */
+        @WithDefault("P7D")
+        Duration retention();
+
+        /** How often older ids are deleted (a Quarkus scheduler interval such as {@code 1h} or {@code PT10M}). */
+        @WithDefault("1h")
+        String pruneInterval();
+
+        /** Ids deleted per statement, so that one prune never holds a long transaction. */
+        @WithDefault("10000")
+        int pruneChunk();
     }
 }

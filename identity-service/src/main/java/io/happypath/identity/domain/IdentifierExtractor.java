@@ -25,13 +25,17 @@ public final class IdentifierExtractor {
     /** Longer values are not identifiers but payloads; they are ignored. */
     public static final int MAX_VALUE_LENGTH = 512;
 
-    private static final Pattern PHONE_SEPARATORS = Pattern.compile("[\\s().\\-/]");
-    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
-
     private final IdentityRules rules;
+    private final PhoneNumbers phones;
 
+    /** Phones without a country code stay digits (no default region). */
     public IdentifierExtractor(IdentityRules rules) {
+        this(rules, new PhoneNumbers());
+    }
+
+    public IdentifierExtractor(IdentityRules rules, PhoneNumbers phones) {
         this.rules = rules;
+        this.phones = phones;
     }
 
     /** What an event yields: identifiers to resolve and the values the rules blocked. */
@@ -71,36 +75,16 @@ public final class IdentifierExtractor {
     }
 
     /** The identifier as stored: e-mails trimmed and lower-case, phones in E.164 where parseable, others trimmed. */
-    public static String normalise(String type, String value) {
+    public String normalise(String type, String value) {
         String v = value.trim();
         return switch (type) {
             case Identifier.EMAIL -> v.toLowerCase(Locale.ROOT);
-            case Identifier.PHONE -> phone(v);
+            case Identifier.PHONE -> phones.normalise(v);
             default -> v;
         };
     }
 
-    /**
-     * E.164 ({@code +} and 8 to 15 digits) when the number carries its country code ({@code +49 30 1234567},
-     * {@code 0049...}); otherwise the digits as given, without separators, since the country is unknown.
-     */
-    static String phone(String v) {
-        String compact = PHONE_SEPARATORS.matcher(v).replaceAll("");
-        String digits;
-        if (compact.startsWith("+")) {
-            digits = compact.substring(1);
-        } else if (compact.startsWith("00")) {
-            digits = compact.substring(2);
-        } else {
-            return DIGITS.matcher(compact).matches() ? compact : v;
-        }
-        if (DIGITS.matcher(digits).matches() && digits.length() >= 8 && digits.length() <= 15 && digits.charAt(0) != '0') {
-            return "+" + digits;
-        }
-        return v;
-    }
-
-    private static void add(Set<Identifier> found, String type, String value) {
+    private void add(Set<Identifier> found, String type, String value) {
         if (value == null || !TYPE.matcher(type).matches()) {
             return;
         }

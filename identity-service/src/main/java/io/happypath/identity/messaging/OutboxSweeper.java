@@ -1,19 +1,16 @@
 package io.happypath.identity.messaging;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.happypath.identity.config.IdentityConfig;
 import io.happypath.identity.service.OutboxService;
 import io.happypath.identity.service.Outgoing;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Publishes outbox messages that stayed behind (a failed publish, a crash between commit and publish, an erasure
@@ -23,38 +20,28 @@ import io.vertx.core.Vertx;
 public class OutboxSweeper {
 
     private static final Logger LOG = Logger.getLogger(OutboxSweeper.class);
+    /** Messages per sweep; what is left waits for the next one. */
+    static final int MAX_PER_SWEEP = 500;
 
-    private final Vertx vertx;
     private final OutboxService outbox;
     private final Publisher publisher;
     private final IdentityConfig config;
-    private long timer = -1;
 
-    public OutboxSweeper(Vertx vertx, OutboxService outbox, Publisher publisher, IdentityConfig config) {
-        this.vertx = vertx;
+    public OutboxSweeper(OutboxService outbox, Publisher publisher, IdentityConfig config) {
         this.outbox = outbox;
         this.publisher = publisher;
         this.config = config;
     }
 
-    void start(@Observes StartupEvent ev) {
-        timer = vertx.setPeriodic(config.outbox().sweepInterval().toMillis(), t -> sweep());
-    }
-
-    void stop(@Observes ShutdownEvent ev) {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-    }
-
-    private void sweep() {
-        // Hibernate Reactive needs a safe duplicated context, as a request or a Kafka record has.
-        Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(v -> outbox.stale(config.outbox().sweepAge(), 500)
-                .chain(rows -> publisher.publish(new Outgoing(null, rows, java.util.List.of())))
-                .subscribe().with(x -> {
-                }, e -> LOG.warnf("Outbox sweep failed, next try in %s: %s", config.outbox().sweepInterval(),
-                        e.getMessage())));
+    /** Publishes the messages older than {@code happypath.identity.outbox.sweep-age}; a failure waits for the next run. */
+    // Delayed by one interval: at start the Kafka channels may not be connected yet.
+    @Scheduled(identity = "outbox-sweeper", every = "${happypath.identity.outbox.sweep-interval}", delayed = "${happypath.identity.outbox.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return outbox.stale(config.outbox().sweepAge(), MAX_PER_SWEEP)
+                .chain(rows -> publisher.publish(new Outgoing(null, rows, List.of())))
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf("Outbox sweep failed, next try in %s: %s", config.outbox().sweepInterval(), e.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
     }
 }

@@ -42,4 +42,9 @@ public class OutboxEntity extends PanacheEntityBase {
 
     @Column(name = "created_at")
     public Instant createdAt;
+
+    /** The row as a message to publish (after the flush that assigned its id). */
+    public OutboxMessage toMessage() {
+        return new OutboxMessage(id, eventId, profileId, topic, key, ceId, ceType, data, createdAt);
+    }
 }

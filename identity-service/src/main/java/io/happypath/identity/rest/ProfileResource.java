@@ -31,11 +31,14 @@ public class ProfileResource {
     private final ProfileService profiles;
     private final IdentityCache cache;
     private final Publisher publisher;
+    private final IdentifierExtractor extractor;
 
-    public ProfileResource(ProfileService profiles, IdentityCache cache, Publisher publisher) {
+    public ProfileResource(ProfileService profiles, IdentityCache cache, Publisher publisher,
+            IdentifierExtractor extractor) {
         this.profiles = profiles;
         this.cache = cache;
         this.publisher = publisher;
+        this.extractor = extractor;
     }
 
     /** One identifier of a profile. */
@@ -102,7 +105,7 @@ public class ProfileResource {
             throw new ApiException(400, "invalid_identifier_value",
                     "Identifier value must be 1 to " + IdentifierExtractor.MAX_VALUE_LENGTH + " characters");
         }
-        String normalised = IdentifierExtractor.normalise(type, value);
+        String normalised = extractor.normalise(type, value);
         return cache.get(type, normalised).chain(hit -> {
             if (hit != null) {
                 return Uni.createFrom().item(new ProfileRef(hit));

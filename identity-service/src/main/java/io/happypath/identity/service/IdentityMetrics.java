@@ -30,12 +30,13 @@ public class IdentityMetrics {
                 .register(registry);
         undos = Counter.builder("happypath.identity.undos").description("Merges undone").register(registry);
         erasures = Counter.builder("happypath.identity.erasures").description("Profiles erased").register(registry);
-        resolve = Timer.builder("happypath.identity.resolve").description("Resolution of one raw event, commit included")
+        resolve = Timer.builder("happypath.identity.resolve")
+                .description("Resolution of one raw event: its batch's, from the poll to the commit")
                 .publishPercentileHistogram().register(registry);
     }
 
-    public void profileCreated() {
-        profilesCreated.increment();
+    public void profilesCreated(int count) {
+        profilesCreated.increment(count);
     }
 
     public void linked(int count) {

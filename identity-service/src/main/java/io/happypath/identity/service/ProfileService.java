@@ -19,6 +19,7 @@ import io.happypath.contracts.CloudEventTypes;
 import io.happypath.contracts.Topics;
 import io.happypath.contracts.identity.Identifier;
 import io.happypath.contracts.identity.IdentifiersLinked;
+import io.happypath.contracts.identity.MergeUndone;
 import io.happypath.contracts.identity.ProfileErased;
 import io.happypath.identity.domain.IdentifierExtractor;
 import io.happypath.identity.domain.Traits;
@@ -27,6 +28,7 @@ import io.happypath.identity.repository.IdentifierEntity;
 import io.happypath.identity.repository.LinkEntity;
 import io.happypath.identity.repository.MergeEntity;
 import io.happypath.identity.repository.OutboxEntity;
+import io.happypath.identity.repository.OutboxMessage;
 import io.happypath.identity.repository.ProcessedEventEntity;
 import io.happypath.identity.repository.ProfileEntity;
 import io.happypath.platform.rest.ApiException;
@@ -36,9 +38,6 @@ import io.smallrye.mutiny.Uni;
 /** Reads profiles and their history; erases profiles; undoes merges. */
 @ApplicationScoped
 public class ProfileService {
-
-    /** {@code ce_type} of an undone merge. Not in contracts yet (requested); consumers ignore unknown types. */
-    public static final String MERGE_UNDONE = "io.happypath.identity.merge.undone";
 
     private static final int MAX_HOPS = 32;
 
@@ -72,11 +71,10 @@ public class ProfileService {
                         .map(merges -> new History(p.id, links, merges)))));
     }
 
-    /** The profile holding an identifier; the value is normalised as resolution normalises it. */
-    public Uni<String> lookup(String type, String value) {
-        String normalised = IdentifierExtractor.normalise(type, value);
+    /** The profile holding an identifier, given as resolution stores it ({@link IdentifierExtractor#normalise}). */
+    public Uni<String> lookup(String type, String normalisedValue) {
         return Panache.withSession(() -> IdentifierEntity
-                .<IdentifierEntity>findById(new IdentifierEntity.Key(type, normalised)))
+                .<IdentifierEntity>findById(new IdentifierEntity.Key(type, normalisedValue)))
                 .map(e -> e == null ? null : e.profileId.toString());
     }
 
@@ -122,7 +120,7 @@ public class ProfileService {
                                 .chain(() -> s.persistAll(out.toArray()))
                                 .chain(s::flush))
                                 .invoke(metrics::erased)
-                                .map(x -> new Outgoing(root.id.toString(), out, gone));
+                                .map(x -> new Outgoing(root.id.toString(), messages(out), gone));
                     })));
         }));
     }
@@ -212,12 +210,9 @@ public class ProfileService {
         survivor.updatedAt = now;
         merge.undoneAt = now;
         return chain.chain(() -> {
-            Map<String, Object> undone = new LinkedHashMap<>();
-            undone.put("profileId", profileId.toString());
-            undone.put("restoredProfileIds", merge.fromProfiles());
-            undone.put("mergeId", merge.id.toString());
-            undone.put("at", now.toString());
-            out.add(message(profileId, MERGE_UNDONE, undone, "undo#" + merge.id));
+            out.add(message(profileId, CloudEventTypes.MERGE_UNDONE,
+                    new MergeUndone(profileId.toString(), merge.fromProfiles(), merge.id.toString(), now),
+                    "undo#" + merge.id));
             for (UUID f : from) {
                 List<Identifier> back = moved.stream().filter(i -> links.stream()
                         .anyMatch(l -> ((LinkEntity) l).profileId.equals(f) && ((LinkEntity) l).type.equals(i.type())
@@ -231,7 +226,7 @@ public class ProfileService {
             metrics.undone();
             return Panache.getSession().chain(s -> s.persistAll(links.toArray()).chain(() -> s.persistAll(out.toArray()))
                     .chain(s::flush));
-        }).map(x -> new Outgoing(profileId.toString(), out, moved));
+        }).map(x -> new Outgoing(profileId.toString(), messages(out), moved));
     }
 
     private Uni<ProfileEntity> survivor(UUID id, boolean lock) {
@@ -264,6 +259,11 @@ public class ProfileService {
                         + " select cast(id as varchar) from c",
                 String.class).setParameter("root", root.toString()).getResultList())
                 .map(rows -> rows.stream().map(UUID::fromString).toList());
+    }
+
+    /** The persisted rows as messages to publish; their ids are set once the session flushed. */
+    private static List<OutboxMessage> messages(List<OutboxEntity> rows) {
+        return rows.stream().map(OutboxEntity::toMessage).toList();
     }
 
     private OutboxEntity message(UUID profileId, String type, Object data, String seed) {

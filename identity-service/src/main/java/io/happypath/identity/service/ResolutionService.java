@@ -1,64 +1,64 @@
 package io.happypath.identity.service;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.happypath.contracts.CloudEventTypes;
-import io.happypath.contracts.Topics;
 import io.happypath.contracts.identity.Identifier;
-import io.happypath.contracts.identity.IdentifiersLinked;
-import io.happypath.contracts.identity.ProfileCreated;
-import io.happypath.contracts.identity.ProfileMerged;
 import io.happypath.contracts.segment.SegmentMessage;
-import io.happypath.identity.config.IdentityConfig;
 import io.happypath.identity.domain.IdentifierExtractor;
-import io.happypath.identity.domain.ProfileView;
 import io.happypath.identity.domain.RawEventValidator;
-import io.happypath.identity.domain.Resolution;
 import io.happypath.identity.domain.Resolver;
-import io.happypath.identity.domain.StoredIdentifier;
-import io.happypath.identity.domain.Traits;
-import io.happypath.identity.repository.IdentifierEntity;
-import io.happypath.identity.repository.LinkEntity;
-import io.happypath.identity.repository.MergeEntity;
-import io.happypath.identity.repository.OutboxEntity;
-import io.happypath.identity.repository.ProcessedEventEntity;
-import io.happypath.identity.repository.ProfileEntity;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.happypath.identity.repository.GraphStore;
+import io.happypath.identity.repository.GraphStore.IdentifierRow;
+import io.happypath.identity.repository.GraphStore.ProfileRow;
+import io.happypath.identity.repository.OutboxMessage;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * Resolves one raw event to a profile (ALGORITHMS.md, "Identity resolution") in one transaction: identity changes,
- * provenance, the processed-event record and the outgoing messages (outbox) commit together, so a crash at any
- * point either redoes everything or nothing, and the caller publishes only what was committed.
+ * Resolves raw events to profiles (ALGORITHMS.md, "Identity resolution"), a whole Kafka poll in one transaction:
+ * identity changes, provenance, the processed-event records and the outgoing messages (outbox) of every event of the
+ * batch commit together, so a crash either redoes the batch or nothing, and the caller publishes only what was
+ * committed.
  * <p>
- * Concurrency: the transaction first takes an advisory lock per identifier of the event (sorted, so two events
- * never wait on each other in a cycle); two events carrying the same new e-mail therefore run one after the other,
- * and the second finds the profile the first created. Profiles are then locked {@code FOR UPDATE}; the primary key
- * (type, value) of {@code identifiers} is the last line of defence, and a lost race (unique violation, deadlock,
- * profiles changed under us) retries the whole transaction.
+ * One transaction reads the graph the batch can touch with a few set-based queries, resolves the events in memory
+ * in batch order ({@link GraphBatch}) and writes the changes back with a few set-based statements: the cost per event
+ * is CPU, not database round trips.
+ * <p>
+ * Concurrency (other replicas, REST undo and erasure) is made safe by the database, not by this process: the
+ * profiles that hold any identifier of the batch are locked {@code FOR UPDATE} in id order and their identifiers
+ * re-read; if an identifier moved or a profile was merged or erased between the first read and the lock, the
+ * transaction retries. Two transactions linking the same new identifier collide on the primary key
+ * {@code identifiers(type, value)}: the second fails with a unique violation, retries, and joins the first one's
+ * profile. Lost races, deadlocks and serialization failures retry the whole transaction with a back-off.
  */
 @ApplicationScoped
 public class ResolutionService {
+
+    private static final Logger LOG = Logger.getLogger(ResolutionService.class);
+
+    /** A record of {@code hp.events.raw.v1}. */
+    public record RawEvent(String eventId, String cloudEventType, String payload) {
+    }
 
     /** Outcome of one raw event. */
     public sealed interface Outcome {
@@ -68,321 +68,238 @@ public class ResolutionService {
     public record Rejected(String category, String reason) implements Outcome {
     }
 
-    /** The event is resolved (now or before, when {@code duplicate}); publish {@code outgoing}, then acknowledge. */
+    /**
+     * The event is resolved (now, or before when {@code duplicate}); {@code outgoing} holds its profile and the
+     * messages to publish (for a duplicate, what its first resolution committed and nobody published).
+     */
     public record Resolved(Outgoing outgoing, boolean duplicate) implements Outcome {
     }
 
-    static final String SOURCE = "identity-service";
+    /**
+     * What a batch came to: one outcome per raw event, in input order, and everything the committed events must
+     * publish, in order.
+     */
+    public record BatchResult(List<Outcome> outcomes, Outgoing outgoing) {
+    }
+
+    /** A raw event that passed validation. */
+    private record Parsed(int index, String eventId, SegmentMessage message, List<Identifier> ids) {
+    }
+
+    /** The outcome of one transaction: per event (by input index), and the counts for the metrics. */
+    private record Committed(Map<Integer, Outcome> outcomes, int created, int linked, int merged) {
+    }
 
     private final ObjectMapper mapper;
     private final IdentifierExtractor extractor;
     private final Resolver resolver;
+    private final GraphStore store;
+    private final OutboxService outbox;
     private final IdentityMetrics metrics;
 
-    public ResolutionService(ObjectMapper mapper, IdentityConfig config, IdentityMetrics metrics) {
+    public ResolutionService(ObjectMapper mapper, IdentifierExtractor extractor, Resolver resolver, GraphStore store,
+            OutboxService outbox, IdentityMetrics metrics) {
         this.mapper = mapper;
-        var rules = config.rules().toRules();
-        this.extractor = new IdentifierExtractor(rules);
-        this.resolver = new Resolver(rules);
+        this.extractor = extractor;
+        this.resolver = resolver;
+        this.store = store;
+        this.outbox = outbox;
         this.metrics = metrics;
     }
 
     /**
-     * Resolves a raw event.
+     * Resolves one raw event in its own transaction.
      *
      * @param eventId the CloudEvent id (null for a record that is not a CloudEvent: source and messageId stand in)
      * @param cloudEventType the {@code ce_type}, checked against the message type when present
      * @param payload the JSON of the Segment message
      */
     public Uni<Outcome> resolve(String eventId, String cloudEventType, String payload) {
-        if (payload == null || payload.isBlank()) {
-            return Uni.createFrom().item(new Rejected("invalid", "empty message"));
+        return resolveBatch(List.of(new RawEvent(eventId, cloudEventType, payload))).map(r -> r.outcomes().get(0));
+    }
+
+    /**
+     * Resolves a batch of raw events in one transaction. Never fails: an event that cannot be processed is
+     * {@link Rejected}. Should the batch's transaction fail for good (a database error one event causes, say), each
+     * event is resolved alone so that only the culprit is rejected.
+     */
+    public Uni<BatchResult> resolveBatch(List<RawEvent> events) {
+        long started = System.nanoTime();
+        List<Outcome> outcomes = new ArrayList<>(Collections.nCopies(events.size(), null));
+        List<Parsed> parsed = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            Object p = parse(i, events.get(i));
+            if (p instanceof Rejected r) {
+                outcomes.set(i, r);
+            } else {
+                parsed.add((Parsed) p);
+            }
         }
-        if (payload.getBytes(StandardCharsets.UTF_8).length > RawEventValidator.MAX_MESSAGE_BYTES) {
-            return Uni.createFrom().item(new Rejected("invalid", "message larger than 32 KB"));
+        if (parsed.isEmpty()) {
+            return Uni.createFrom().item(new BatchResult(outcomes, Outgoing.NONE));
+        }
+        return commit(parsed)
+                .map(List::of)
+                .onFailure(e -> parsed.size() > 1).recoverWithUni(e -> {
+                    LOG.warnf("Resolving a batch of %d events failed (%s); resolving them one by one", parsed.size(),
+                            e.getMessage());
+                    return Multi.createFrom().iterable(parsed)
+                            .onItem().transformToUniAndConcatenate(p -> commit(List.of(p)).onFailure()
+                                    .recoverWithItem(f -> failed(List.of(p), f)))
+                            .collect().asList();
+                })
+                .onFailure().recoverWithItem(e -> List.of(failed(parsed, e)))
+                .map(done -> {
+                    Duration took = Duration.ofNanos(System.nanoTime() - started);
+                    List<Outgoing> parts = new ArrayList<>();
+                    for (Committed c : done) {
+                        c.outcomes().forEach(outcomes::set);
+                        metrics.profilesCreated(c.created());
+                        metrics.linked(c.linked());
+                        metrics.merged(c.merged());
+                    }
+                    for (int i = 0; i < outcomes.size(); i++) {
+                        if (outcomes.get(i) instanceof Resolved r) {
+                            parts.add(r.outgoing());
+                            metrics.resolved(took);
+                        }
+                    }
+                    return new BatchResult(outcomes, Outgoing.concat(parts));
+                });
+    }
+
+    /** A transaction that failed for good: its events are rejected with the cause, for the dead-letter topic. */
+    private static Committed failed(List<Parsed> events, Throwable e) {
+        LOG.errorf(e, "Could not resolve raw event(s) %s", events.stream().map(Parsed::eventId).toList());
+        Map<Integer, Outcome> rejected = new HashMap<>();
+        String reason = "resolution failed: " + e.getMessage();
+        events.forEach(p -> rejected.put(p.index(), new Rejected("error", reason)));
+        return new Committed(rejected, 0, 0, 0);
+    }
+
+    /** Resolves the events in one transaction, retried from scratch after a lost race. */
+    private Uni<Committed> commit(List<Parsed> events) {
+        return Uni.createFrom().deferred(() -> store.inTransaction(c -> resolveInTransaction(c, events)))
+                .onFailure(Retryable::isRetryable).retry().withBackOff(Duration.ofMillis(5), Duration.ofMillis(200))
+                .atMost(8);
+    }
+
+    /**
+     * Three round trips before the commit (four when the batch holds events resolved before): the queries of a step
+     * are sent together (the connection pipelines them; the server runs them in order), the next step needs their
+     * answers.
+     */
+    private Uni<Committed> resolveInTransaction(SqlConnection c, List<Parsed> events) {
+        Set<String> eventIds = new LinkedHashSet<>();
+        Set<Identifier> ids = new LinkedHashSet<>();
+        for (Parsed p : events) {
+            eventIds.add(p.eventId());
+            ids.addAll(p.ids());
+        }
+        // The identifiers of events resolved before are looked up and locked too: rare, harmless.
+        return Uni.combine().all().unis(store.processed(c, eventIds), store.owners(c, ids)).asTuple().chain(read -> {
+            Map<String, UUID> processed = read.getItem1();
+            Map<Identifier, UUID> owned = read.getItem2();
+            Set<UUID> profileIds = new HashSet<>(owned.values());
+            // Sent after the lock in the same pipeline, the second query sees the identifiers as the lock left them.
+            return Uni.combine().all().unis(store.lockProfiles(c, profileIds), store.identifiersOf(c, profileIds))
+                    .asTuple().map(locked -> {
+                        checkUnchanged(owned, profileIds, locked.getItem1(), locked.getItem2());
+                        return new GraphBatch(resolver, mapper, Instant.now(), locked.getItem1(), locked.getItem2());
+                    })
+                    .chain(graph -> store.outboxOf(c, processed.keySet())
+                            .chain(leftovers -> apply(c, graph, events, processed, leftovers)));
+        });
+    }
+
+    /**
+     * Between reading the owners and locking their profiles, another transaction may have merged, erased or undone
+     * something: then the locked state is not the one the owners describe, and the transaction starts again.
+     */
+    private static void checkUnchanged(Map<Identifier, UUID> owners, Set<UUID> profileIds, List<ProfileRow> locked,
+            List<IdentifierRow> held) {
+        if (locked.size() != profileIds.size()) {
+            throw new Retryable.ConcurrentChange("a matching profile vanished meanwhile");
+        }
+        for (ProfileRow p : locked) {
+            if (p.mergedInto() != null) {
+                throw new Retryable.ConcurrentChange("profile " + p.id() + " was merged meanwhile");
+            }
+        }
+        Map<Identifier, UUID> now = new HashMap<>();
+        held.forEach(h -> now.put(h.identifier(), h.profileId()));
+        owners.forEach((id, profile) -> {
+            if (!profile.equals(now.get(id))) {
+                throw new Retryable.ConcurrentChange("identifiers moved meanwhile");
+            }
+        });
+    }
+
+    /** Resolves the events against the graph in batch order, then writes what changed. */
+    private Uni<Committed> apply(SqlConnection c, GraphBatch graph, List<Parsed> events, Map<String, UUID> processed,
+            List<OutboxMessage> leftovers) {
+        Map<String, List<OutboxMessage>> unpublished = new HashMap<>();
+        for (OutboxMessage m : leftovers) {
+            if (!outbox.isPublishing(m)) {
+                unpublished.computeIfAbsent(m.eventId(), k -> new ArrayList<>()).add(m);
+            }
+        }
+        Map<String, UUID> resolvedHere = new HashMap<>();
+        Map<Integer, GraphBatch.Applied> applied = new HashMap<>();
+        Map<Integer, Outcome> outcomes = new HashMap<>();
+        for (Parsed p : events) {
+            UUID before = processed.containsKey(p.eventId()) ? processed.get(p.eventId()) : resolvedHere.get(p.eventId());
+            if (before != null) {
+                // Redelivered (after a crash, say) or sent twice: publish, in its place in the stream, what its first
+                // resolution committed but nobody has published, once. What this process is publishing right now
+                // is left to that publish.
+                List<OutboxMessage> left = unpublished.remove(p.eventId());
+                outcomes.put(p.index(), new Resolved(new Outgoing(before.toString(), left == null ? List.of() : left,
+                        List.of()), true));
+                continue;
+            }
+            GraphBatch.Applied a = graph.apply(p.eventId(), p.message(), p.ids());
+            resolvedHere.put(p.eventId(), a.profileId());
+            applied.put(p.index(), a);
+        }
+        return store.write(c, graph.changes()).map(written -> {
+            Map<String, Long> ids = new HashMap<>();
+            written.forEach(m -> ids.put(m.ceId(), m.id()));
+            applied.forEach((index, a) -> outcomes.put(index, new Resolved(new Outgoing(a.profileId().toString(),
+                    a.messages().stream().map(m -> m.withId(ids.get(m.ceId()))).toList(), a.moved()), false)));
+            return new Committed(outcomes, graph.profilesCreated(), graph.identifiersLinked(), graph.profilesMerged());
+        });
+    }
+
+    private Object parse(int index, RawEvent raw) {
+        String payload = raw.payload();
+        if (payload == null || payload.isBlank()) {
+            return new Rejected("invalid", "empty message");
+        }
+        // A UTF-8 character takes at most 3 bytes per UTF-16 char: only long messages need counting.
+        if (payload.length() * 3L > RawEventValidator.MAX_MESSAGE_BYTES
+                && payload.getBytes(StandardCharsets.UTF_8).length > RawEventValidator.MAX_MESSAGE_BYTES) {
+            return new Rejected("invalid", "message larger than 32 KB");
         }
         SegmentMessage message;
         try {
             message = mapper.readValue(payload, SegmentMessage.class);
         } catch (JsonProcessingException | RuntimeException e) {
             String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            return Uni.createFrom().item(new Rejected("malformed", "not a valid Segment message: " + why));
+            return new Rejected("malformed", "not a valid Segment message: " + why);
         }
-        List<String> problems = RawEventValidator.problems(message, cloudEventType);
+        List<String> problems = RawEventValidator.problems(message, raw.cloudEventType());
         if (!problems.isEmpty()) {
-            return Uni.createFrom().item(new Rejected("invalid", String.join("; ", problems)));
+            return new Rejected("invalid", String.join("; ", problems));
         }
         IdentifierExtractor.Extracted extracted = extractor.extract(message);
         if (extracted.identifiers().isEmpty()) {
-            return Uni.createFrom().item(new Rejected("no_identifier", "no usable identifier: blocked values "
-                    + extracted.blocked().stream().map(Identifier::type).collect(Collectors.joining(","))));
+            return new Rejected("no_identifier", "no usable identifier: blocked values "
+                    + extracted.blocked().stream().map(Identifier::type).collect(Collectors.joining(",")));
         }
-        String id = eventId != null && !eventId.isBlank() ? eventId : message.source() + ":" + message.messageId();
-        long started = System.nanoTime();
-        return Uni.createFrom().deferred(() -> Panache.<Outcome>withTransaction(() -> resolveInTransaction(id, message,
-                extracted.identifiers())))
-                .onFailure(Retryable::isRetryable).retry().withBackOff(Duration.ofMillis(5), Duration.ofMillis(200))
-                .atMost(8)
-                .invoke(() -> metrics.resolved(Duration.ofNanos(System.nanoTime() - started)));
-    }
-
-    private Uni<Outcome> resolveInTransaction(String eventId, SegmentMessage message, List<Identifier> ids) {
-        return lock(ids)
-                .chain(() -> ProcessedEventEntity.<ProcessedEventEntity>findById(eventId))
-                .chain(processed -> processed != null
-                        ? OutboxEntity.<OutboxEntity>list("eventId = ?1 order by id", eventId)
-                                .map(rows -> (Outcome) new Resolved(
-                                        new Outgoing(processed.profileId.toString(), rows, List.of()), true))
-                        : resolveNew(eventId, message, ids));
-    }
-
-    private Uni<Outcome> resolveNew(String eventId, SegmentMessage message, List<Identifier> ids) {
-        return owners(ids).chain(owners -> {
-            Set<UUID> profileIds = new TreeSet<>(owners.values());
-            return lockProfiles(profileIds).chain(locked -> {
-                for (ProfileEntity p : locked) {
-                    if (p.mergedInto != null) {
-                        throw new Retryable.ConcurrentChange("profile " + p.id + " was merged meanwhile");
-                    }
-                }
-                if (locked.size() != profileIds.size()) {
-                    throw new Retryable.ConcurrentChange("a matching profile vanished meanwhile");
-                }
-                return owners(ids).chain(again -> {
-                    if (!again.equals(owners)) {
-                        throw new Retryable.ConcurrentChange("identifiers moved meanwhile");
-                    }
-                    return identifiersOf(profileIds)
-                            .chain(held -> apply(eventId, message, ids, owners, locked, held));
-                });
-            });
-        });
-    }
-
-    private Uni<Outcome> apply(String eventId, SegmentMessage message, List<Identifier> ids,
-            Map<Identifier, UUID> owners, List<ProfileEntity> locked, List<IdentifierEntity> held) {
-        Instant now = Instant.now();
-        Instant eventTime = message.timestamp() != null ? message.timestamp() : now;
-        Map<String, List<StoredIdentifier>> byProfile = new HashMap<>();
-        for (IdentifierEntity e : held) {
-            byProfile.computeIfAbsent(e.profileId.toString(), k -> new ArrayList<>())
-                    .add(new StoredIdentifier(Identifier.of(e.type, e.value), e.firstSeen, e.lastSeen));
-        }
-        Map<String, ProfileView> views = new HashMap<>();
-        for (ProfileEntity p : locked) {
-            views.put(p.id.toString(), new ProfileView(p.id.toString(), p.createdAt,
-                    byProfile.getOrDefault(p.id.toString(), List.of())));
-        }
-        Map<Identifier, String> ownerIds = new HashMap<>();
-        owners.forEach((k, v) -> ownerIds.put(k, v.toString()));
-        Resolution r = resolver.resolve(ids, ownerIds, views, now);
-
-        List<Object> pending = new ArrayList<>();
-        List<OutboxEntity> outbox = new ArrayList<>();
-        List<Identifier> invalidate = new ArrayList<>();
-        Map<UUID, ProfileEntity> profiles = new LinkedHashMap<>();
-        locked.forEach(p -> profiles.put(p.id, p));
-
-        ProfileEntity survivor;
-        if (r.createsProfile()) {
-            survivor = new ProfileEntity();
-            survivor.id = UUID.randomUUID();
-            survivor.createdAt = now;
-            survivor.updatedAt = now;
-            survivor.traits = new LinkedHashMap<>();
-            survivor.traitTimes = new LinkedHashMap<>();
-            pending.add(survivor);
-            metrics.profileCreated();
-            outbox.add(outbox(eventId, survivor.id, Topics.IDENTITY, CloudEventTypes.PROFILE_CREATED,
-                    new ProfileCreated(survivor.id.toString(), r.identifiers(), message.messageId(), now), 0));
-        } else {
-            survivor = profiles.get(UUID.fromString(r.survivor()));
-            survivor.updatedAt = now;
-        }
-        Traits traits = new Traits(survivor.traits, survivor.traitTimes);
-
-        if (r.merges()) {
-            UUID mergeId = UUID.randomUUID();
-            Map<String, Object> snapshot = new LinkedHashMap<>();
-            List<Map<String, Object>> merged = new ArrayList<>();
-            for (String mergedId : r.merged()) {
-                ProfileEntity from = profiles.get(UUID.fromString(mergedId));
-                List<Map<String, Object>> fromIds = new ArrayList<>();
-                for (IdentifierEntity e : held) {
-                    if (e.profileId.equals(from.id)) {
-                        fromIds.add(Map.of("type", e.type, "value", e.value));
-                        e.profileId = survivor.id;
-                        invalidate.add(Identifier.of(e.type, e.value));
-                        pending.add(link(survivor.id, e.type, e.value, "merge:" + r.rule().substring("match:".length()),
-                                message, eventId, mergeId,
-                                now));
-                    }
-                }
-                merged.add(Map.of("profileId", mergedId, "identifiers", fromIds, "traits", from.traits, "traitTimes",
-                        from.traitTimes));
-                traits = traits.merge(new Traits(from.traits, from.traitTimes));
-                from.mergedInto = survivor.id;
-                from.updatedAt = now;
-            }
-            snapshot.put("profiles", merged);
-            snapshot.put("into", Map.of("traits", survivor.traits, "traitTimes", survivor.traitTimes));
-            MergeEntity merge = new MergeEntity();
-            merge.id = mergeId;
-            merge.intoProfile = survivor.id;
-            merge.fromProfiles(r.merged());
-            merge.rule = r.rule();
-            merge.messageId = message.messageId();
-            merge.eventId = eventId;
-            merge.at = now;
-            merge.snapshot = snapshot;
-            pending.add(merge);
-            metrics.merged(r.merged().size());
-            outbox.add(outbox(eventId, survivor.id, Topics.IDENTITY, CloudEventTypes.PROFILE_MERGED,
-                    new ProfileMerged(survivor.id.toString(), r.merged(), mergeId.toString(), r.rule(), r.identifiers(),
-                            message.messageId(), now),
-                    1));
-        }
-
-        Set<Identifier> kept = new HashSet<>(r.identifiers());
-        for (IdentifierEntity e : held) {
-            if (kept.contains(Identifier.of(e.type, e.value)) && e.lastSeen.isBefore(now)) {
-                e.lastSeen = now;
-            }
-        }
-        for (Identifier fresh : r.newIdentifiers()) {
-            IdentifierEntity e = new IdentifierEntity();
-            e.type = fresh.type();
-            e.value = fresh.value();
-            e.profileId = survivor.id;
-            e.firstSeen = now;
-            e.lastSeen = now;
-            pending.add(e);
-            pending.add(link(survivor.id, fresh.type(), fresh.value(), r.rule(), message, eventId, null, now));
-        }
-        metrics.linked(r.newIdentifiers().size());
-        if (!r.createsProfile() && !r.newIdentifiers().isEmpty()) {
-            outbox.add(outbox(eventId, survivor.id, Topics.IDENTITY, CloudEventTypes.IDENTIFIERS_LINKED,
-                    new IdentifiersLinked(survivor.id.toString(), r.newIdentifiers(), message.messageId(), now), 2));
-        }
-
-        if (SegmentMessage.IDENTIFY.equals(message.type())) {
-            traits = traits.with(message.traits(), eventTime);
-        } else if (SegmentMessage.GROUP.equals(message.type()) && message.traits() != null) {
-            traits = traits.with(Map.of("groups." + message.groupId(), message.traits()), eventTime);
-        }
-        survivor.traits = traits.values();
-        survivor.traitTimes = traits.times();
-
-        ProcessedEventEntity processed = new ProcessedEventEntity();
-        processed.eventId = eventId;
-        processed.profileId = survivor.id;
-        processed.at = now;
-        pending.add(processed);
-
-        OutboxEntity stitched = new OutboxEntity();
-        stitched.eventId = eventId;
-        stitched.profileId = survivor.id;
-        stitched.topic = Topics.EVENTS;
-        stitched.key = survivor.id.toString();
-        stitched.ceId = eventId;
-        stitched.ceType = message.cloudEventType();
-        stitched.data = json(message.withProfileId(survivor.id.toString()));
-        stitched.createdAt = now;
-        outbox.add(stitched);
-        pending.addAll(outbox);
-
-        return Panache.getSession().chain(s -> s.persistAll(pending.toArray()).chain(s::flush))
-                .map(x -> (Outcome) new Resolved(new Outgoing(survivor.id.toString(), outbox, invalidate), false));
-    }
-
-    private static LinkEntity link(UUID profileId, String type, String value, String rule, SegmentMessage message,
-            String eventId, UUID mergeId, Instant at) {
-        LinkEntity l = new LinkEntity();
-        l.profileId = profileId;
-        l.type = type;
-        l.value = value;
-        l.rule = rule;
-        l.messageId = message.messageId();
-        l.eventId = eventId;
-        l.mergeId = mergeId;
-        l.at = at;
-        return l;
-    }
-
-    private OutboxEntity outbox(String eventId, UUID profileId, String topic, String type, Object data, int n) {
-        OutboxEntity o = new OutboxEntity();
-        o.eventId = eventId;
-        o.profileId = profileId;
-        o.topic = topic;
-        o.key = profileId.toString();
-        // Deterministic per event, so a republished message keeps its id and consumers drop the copy.
-        o.ceId = UUID.nameUUIDFromBytes((eventId + "#" + type + "#" + n).getBytes(StandardCharsets.UTF_8)).toString();
-        o.ceType = type;
-        o.data = json(data);
-        o.createdAt = Instant.now();
-        return o;
-    }
-
-    String json(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-        }
-    }
-
-    /** Transaction-scoped advisory locks on the event's identifiers, taken in a fixed order. */
-    static Uni<Void> lock(List<Identifier> ids) {
-        TreeSet<Long> keys = new TreeSet<>();
-        ids.forEach(i -> keys.add(lockKey(i)));
-        String locks = keys.stream().map(k -> "pg_advisory_xact_lock(" + k + ")").collect(Collectors.joining(", "));
-        return Panache.getSession()
-                .chain(s -> s.createNativeQuery("select count(*) from (select " + locks + ") l", Long.class)
-                        .getSingleResult())
-                .replaceWithVoid();
-    }
-
-    static long lockKey(Identifier id) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest((id.type() + "\u0000" + id.value()).getBytes(StandardCharsets.UTF_8));
-            long k = 0;
-            for (int i = 0; i < 8; i++) {
-                k = (k << 8) | (h[i] & 0xff);
-            }
-            return k;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static Uni<Map<Identifier, UUID>> owners(List<Identifier> ids) {
-        StringBuilder q = new StringBuilder();
-        Map<String, Object> params = new HashMap<>();
-        for (int i = 0; i < ids.size(); i++) {
-            q.append(i == 0 ? "" : " or ").append("(type = :t").append(i).append(" and value = :v").append(i).append(')');
-            params.put("t" + i, ids.get(i).type());
-            params.put("v" + i, ids.get(i).value());
-        }
-        return IdentifierEntity.<IdentifierEntity>list(q.toString(), params).map(rows -> {
-            Map<Identifier, UUID> owners = new HashMap<>();
-            rows.forEach(e -> owners.put(Identifier.of(e.type, e.value), e.profileId));
-            return owners;
-        });
-    }
-
-    static Uni<List<ProfileEntity>> lockProfiles(Set<UUID> ids) {
-        if (ids.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        return ProfileEntity.<ProfileEntity>find("id in ?1 order by id", List.copyOf(ids))
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
-    }
-
-    static Uni<List<IdentifierEntity>> identifiersOf(Set<UUID> profileIds) {
-        if (profileIds.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        return IdentifierEntity.list("profileId in ?1", List.copyOf(profileIds));
+        String id = raw.eventId() != null && !raw.eventId().isBlank()
+                ? raw.eventId()
+                : message.source() + ":" + message.messageId();
+        return new Parsed(index, id, message, extracted.identifiers());
     }
 }

@@ -63,12 +63,13 @@ class IdentifierExtractorTest {
     }
 
     @Test
-    void phonesBecomeE164OnlyWhenTheCountryIsKnown() {
-        assertThat(IdentifierExtractor.phone("+1 (415) 555-0100")).isEqualTo("+14155550100");
-        assertThat(IdentifierExtractor.phone("0044 20 7946 0958")).isEqualTo("+442079460958");
-        assertThat(IdentifierExtractor.phone("030 1234567")).isEqualTo("0301234567");
-        assertThat(IdentifierExtractor.phone("+12")).isEqualTo("+12");
-        assertThat(IdentifierExtractor.phone("call me")).isEqualTo("call me");
+    void phonesWithoutCountryCodeTakeTheConfiguredDefaultRegion() {
+        IdentifierExtractor german = new IdentifierExtractor(IdentityRules.defaults(), new PhoneNumbers("DE"));
+        SegmentMessage m = SegmentMessage.builder().type("identify").messageId("m1").userId("u1")
+                .traits(Map.of("phone", "030 1234567")).build();
+        assertThat(german.extract(m).identifiers()).contains(Identifier.of("phone", "+49301234567"));
+        assertThat(extractor.extract(m).identifiers()).contains(Identifier.of("phone", "0301234567"));
+        assertThat(german.normalise("phone", " 0049 30 1234567 ")).isEqualTo("+49301234567");
     }
 
     @Test

@@ -9,7 +9,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Types Jackson reads and writes outside REST signatures (Redis state, stored definitions), for native images. */
 @RegisterForReflection(targets = {ProfileState.class, ProfileState.JourneyState.class, ProfileState.HistoryEntry.class,
-        ProfileState.SignalState.class, ProfileState.Touchpoint.class, JourneyDefinition.class, JourneyDefinition.Stage.class,
+        ProfileState.SignalState.class, ProfileState.Touchpoint.class, ProfileState.Watermark.class, JourneyDefinition.class,
+        JourneyDefinition.Stage.class,
         JourneyDefinition.Trigger.class, JourneyDefinition.SignalDefinition.class, SegmentDefinition.class, Emitted.class,
         JourneyPublisher.Outgoing.class, io.happypath.contracts.journey.StageEntered.class,
         io.happypath.contracts.journey.JourneyCompleted.class, io.happypath.contracts.journey.JourneyExited.class,

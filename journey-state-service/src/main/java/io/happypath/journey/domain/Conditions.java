@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
@@ -15,6 +16,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
 
 /**
  * CEL conditions over {@code event}, {@code profile} and {@code state} (all dynamic maps). A condition is compiled and
@@ -54,7 +56,9 @@ public final class Conditions {
          */
         public boolean test(Map<String, Object> activation) {
             try {
-                return Boolean.TRUE.equals(program.eval(activation));
+                // A resolver reads the variables where they are; eval(Map) would copy the map on every evaluation.
+                return Boolean.TRUE
+                        .equals(program.eval((CelVariableResolver) name -> Optional.ofNullable(activation.get(name))));
             } catch (CelEvaluationException | RuntimeException e) {
                 return false;
             }

@@ -2,6 +2,7 @@ package io.happypath.journey.domain;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -23,17 +24,91 @@ public final class Emotions {
     public static final Map<String, Double> NEUTRAL = Map.of(FRUSTRATION, 0.0, CONFIDENCE, 0.5, DELIGHT, 0.0,
             ANXIETY, 0.0);
 
-    static final Pattern FAILURE = Pattern.compile("(?i).*\\b(fail|failed|failure|error|declined|rejected|denied)\\b.*");
-    static final Pattern SUPPORT = Pattern.compile("(?i).*\\b(support|ticket|complaint|help|call)\\b.*");
-    static final Pattern SUCCESS = Pattern.compile("(?i).*\\b(completed|succeeded|activated|resolved|delivered)\\b.*");
-    static final Duration REPEAT_WINDOW = Duration.ofMinutes(10);
-    static final Duration SUPPORT_AFTER_FAILURE_WINDOW = Duration.ofMinutes(30);
-    static final Duration CHANNEL_SWITCH_WINDOW = Duration.ofMinutes(10);
+    /**
+     * How much one rule moves each dimension: a positive weight w raises it ({@code v + (1 - v)·w}), a negative one
+     * lowers it ({@code v·(1 - |w|)}).
+     */
+    public record Moves(double frustration, double confidence, double delight, double anxiety) {
 
-    private final Duration halfLife;
+        public static final Moves NONE = new Moves(0, 0, 0, 0);
+    }
 
+    /**
+     * Every weight, window and threshold of the rules ({@code happypath.journey.emotion.*}); {@link #DEFAULTS} are
+     * the documented values.
+     */
+    public record Settings(Duration halfLife, Moves negativeSentiment, Moves positiveSentiment, Moves failure,
+            Moves success, Moves supportAfterFailure, Moves repeat, Moves channelSwitch, Duration supportAfterFailureWindow,
+            Duration repeatWindow, Duration channelSwitchWindow, double sentimentWordStrength, int npsDetractorMax,
+            int npsPromoterMin, List<String> failureWords, List<String> successWords, List<String> supportWords,
+            List<String> supportChannels) {
+
+        public static final Settings DEFAULTS = new Settings(Duration.ofHours(24), new Moves(0.4, -0.2, -0.3, 0),
+                new Moves(-0.3, 0.2, 0.4, 0), new Moves(0.25, -0.2, 0, 0.15), new Moves(0, 0.15, 0, -0.1),
+                new Moves(0.2, 0, 0, 0), new Moves(0.1, 0, 0, 0.05), new Moves(0.05, 0, 0, 0.1), Duration.ofMinutes(30),
+                Duration.ofMinutes(10), Duration.ofMinutes(10), 0.7, 6, 9,
+                List.of("fail", "failed", "failure", "error", "declined", "rejected", "denied"),
+                List.of("completed", "succeeded", "activated", "resolved", "delivered"),
+                List.of("support", "ticket", "complaint", "help", "call"), List.of("callcenter"));
+
+        public Settings {
+            if (halfLife == null || halfLife.isZero() || halfLife.isNegative()) {
+                throw new IllegalArgumentException("emotion half-life must be positive, not " + halfLife);
+            }
+            if (npsDetractorMax < 0 || npsPromoterMin > 10 || npsDetractorMax >= npsPromoterMin) {
+                throw new IllegalArgumentException("NPS thresholds must satisfy 0 <= detractor-max < promoter-min <= 10, not "
+                        + npsDetractorMax + " and " + npsPromoterMin);
+            }
+            for (Moves m : List.of(negativeSentiment, positiveSentiment, failure, success, supportAfterFailure, repeat,
+                    channelSwitch)) {
+                for (double w : new double[]{m.frustration(), m.confidence(), m.delight(), m.anxiety()}) {
+                    if (!(w >= -1 && w <= 1)) {
+                        throw new IllegalArgumentException("emotion weights must be within -1..1, not " + w);
+                    }
+                }
+            }
+            failureWords = List.copyOf(failureWords);
+            successWords = List.copyOf(successWords);
+            supportWords = List.copyOf(supportWords);
+            supportChannels = List.copyOf(supportChannels);
+        }
+    }
+
+    private final Settings settings;
+    private final Pattern failureNames;
+    private final Pattern successNames;
+    private final Pattern supportNames;
+
+    public Emotions(Settings settings) {
+        this.settings = settings;
+        this.failureNames = words(settings.failureWords());
+        this.successNames = words(settings.successWords());
+        this.supportNames = words(settings.supportWords());
+    }
+
+    /** The default rules with another half-life. */
     public Emotions(Duration halfLife) {
-        this.halfLife = halfLife;
+        this(withHalfLife(Settings.DEFAULTS, halfLife));
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    private static Settings withHalfLife(Settings s, Duration halfLife) {
+        return new Settings(halfLife, s.negativeSentiment(), s.positiveSentiment(), s.failure(), s.success(),
+                s.supportAfterFailure(), s.repeat(), s.channelSwitch(), s.supportAfterFailureWindow(), s.repeatWindow(),
+                s.channelSwitchWindow(), s.sentimentWordStrength(), s.npsDetractorMax(), s.npsPromoterMin(),
+                s.failureWords(), s.successWords(), s.supportWords(), s.supportChannels());
+    }
+
+    /** A case-insensitive whole-word match of any of {@code words}; never matches when there are none. */
+    private static Pattern words(List<String> words) {
+        List<String> quoted = words.stream().map(String::trim).filter(w -> !w.isEmpty()).map(Pattern::quote).toList();
+        if (quoted.isEmpty()) {
+            return Pattern.compile("(?!)");
+        }
+        return Pattern.compile("(?i).*\\b(" + String.join("|", quoted) + ")\\b.*");
     }
 
     /** Fills in missing dimensions with their neutral values. */
@@ -51,7 +126,7 @@ public final class Emotions {
             return;
         }
         double elapsed = Duration.between(state.emotionAt, to).toMillis();
-        double factor = Math.pow(0.5, elapsed / halfLife.toMillis());
+        double factor = Math.pow(0.5, elapsed / settings.halfLife().toMillis());
         state.emotion.replaceAll((dim, v) -> {
             double neutral = NEUTRAL.getOrDefault(dim, 0.0);
             return round(neutral + (v - neutral) * factor);
@@ -78,74 +153,97 @@ public final class Emotions {
         }
         Double nps = number(p.get("nps"));
         if (nps != null && nps >= 0 && nps <= 10) {
-            if (nps <= 6) {
-                feel(state, -(7 - nps) / 7);
-            } else if (nps >= 9) {
-                feel(state, (nps - 8) / 2);
+            int detractorMax = settings.npsDetractorMax();
+            int passiveMax = settings.npsPromoterMin() - 1;
+            if (nps <= detractorMax) {
+                feel(state, -(detractorMax + 1 - nps) / (detractorMax + 1));
+            } else if (nps >= settings.npsPromoterMin()) {
+                feel(state, (nps - passiveMax) / (10 - passiveMax));
             }
         }
 
         // Implicit signals.
-        boolean failure = FAILURE.matcher(name).matches() || Boolean.FALSE.equals(p.get("success"))
+        boolean failure = failureNames.matcher(name).matches() || Boolean.FALSE.equals(p.get("success"))
                 || "failed".equals(p.get("status"));
         if (failure) {
-            raise(state, FRUSTRATION, 0.25);
-            lower(state, CONFIDENCE, 0.2);
-            raise(state, ANXIETY, 0.15);
-        } else if (SUCCESS.matcher(name).matches()) {
-            raise(state, CONFIDENCE, 0.15);
-            lower(state, ANXIETY, 0.1);
+            move(state, settings.failure(), 1);
+        } else if (successNames.matcher(name).matches()) {
+            move(state, settings.success(), 1);
         }
-        boolean support = SUPPORT.matcher(name).matches() || "callcenter".equals(e.channel());
+        boolean support = supportNames.matcher(name).matches()
+                || (e.channel() != null && settings.supportChannels().contains(e.channel()));
         if (support && !failure && state.internalLastFailureAt != null
-                && within(state.internalLastFailureAt, e.at(), SUPPORT_AFTER_FAILURE_WINDOW)) {
-            raise(state, FRUSTRATION, 0.2);
+                && within(state.internalLastFailureAt, e.at(), settings.supportAfterFailureWindow())) {
+            move(state, settings.supportAfterFailure(), 1);
         }
-        if (previous != null && within(previous.at(), e.at(), REPEAT_WINDOW) && !name.isEmpty()
+        if (previous != null && within(previous.at(), e.at(), settings.repeatWindow()) && !name.isEmpty()
                 && name.equals(previous.event())) {
-            raise(state, FRUSTRATION, 0.1);
-            raise(state, ANXIETY, 0.05);
+            move(state, settings.repeat(), 1);
         }
         if (previous != null && e.channel() != null && previous.channel() != null
-                && !e.channel().equals(previous.channel()) && within(previous.at(), e.at(), CHANNEL_SWITCH_WINDOW)) {
-            raise(state, ANXIETY, 0.1);
-            raise(state, FRUSTRATION, 0.05);
+                && !e.channel().equals(previous.channel()) && within(previous.at(), e.at(), settings.channelSwitchWindow())) {
+            move(state, settings.channelSwitch(), 1);
         }
         if (failure && (state.internalLastFailureAt == null || e.at().isAfter(state.internalLastFailureAt))) {
             state.internalLastFailureAt = e.at();
         }
     }
 
-    /** Merges two vectors referring to the same time: the stronger deviation from neutral wins per dimension. */
+    /**
+     * Merges two values of one dimension referring to the same time, as if the moves behind both had happened to one
+     * profile: two profiles that turn out to be one person each felt part of what that person went through, so their
+     * deviations from neutral compose the way moves do ({@code v + (1 − v)·w} upwards, {@code v·(1 − |w|)} downwards),
+     * and the result does not depend on which events were applied before the merge. Deviations in opposite directions
+     * add up.
+     */
     public static double mergeValue(String dim, double a, double b) {
-        double neutral = NEUTRAL.getOrDefault(dim, 0.0);
-        return Math.abs(a - neutral) >= Math.abs(b - neutral) ? a : b;
+        double n = NEUTRAL.getOrDefault(dim, 0.0);
+        double merged;
+        if (a >= n && b >= n) {
+            merged = n >= 1 ? 1 : 1 - (1 - a) * (1 - b) / (1 - n);
+        } else if (a <= n && b <= n) {
+            merged = n <= 0 ? 0 : a * b / n;
+        } else {
+            merged = a + b - n;
+        }
+        return round(merged);
     }
 
-    /** Negative values in -1..0 frustrate, positive ones in 0..1 delight. */
-    private static void feel(ProfileState state, double s) {
+    /** Negative values in -1..0 move by the negative-sentiment weights, positive ones by the positive ones. */
+    private void feel(ProfileState state, double s) {
         s = Math.max(-1, Math.min(1, s));
         if (s < 0) {
-            raise(state, FRUSTRATION, 0.4 * -s);
-            lower(state, CONFIDENCE, 0.2 * -s);
-            lower(state, DELIGHT, 0.3 * -s);
+            move(state, settings.negativeSentiment(), -s);
         } else if (s > 0) {
-            raise(state, DELIGHT, 0.4 * s);
-            raise(state, CONFIDENCE, 0.2 * s);
-            lower(state, FRUSTRATION, 0.3 * s);
+            move(state, settings.positiveSentiment(), s);
         }
     }
 
-    static Double sentiment(Object value) {
+    private static void move(ProfileState state, Moves moves, double scale) {
+        move(state, FRUSTRATION, moves.frustration() * scale);
+        move(state, CONFIDENCE, moves.confidence() * scale);
+        move(state, DELIGHT, moves.delight() * scale);
+        move(state, ANXIETY, moves.anxiety() * scale);
+    }
+
+    private static void move(ProfileState state, String dim, double weight) {
+        if (weight > 0) {
+            raise(state, dim, weight);
+        } else if (weight < 0) {
+            lower(state, dim, -weight);
+        }
+    }
+
+    Double sentiment(Object value) {
         if (value instanceof Number n) {
             return n.doubleValue();
         }
         if (value instanceof String s) {
             return switch (s.toLowerCase(Locale.ROOT).trim()) {
                 case "very negative", "very_negative", "angry" -> -1.0;
-                case "negative" -> -0.7;
+                case "negative" -> -settings.sentimentWordStrength();
                 case "neutral" -> 0.0;
-                case "positive" -> 0.7;
+                case "positive" -> settings.sentimentWordStrength();
                 case "very positive", "very_positive" -> 1.0;
                 default -> number(s);
             };

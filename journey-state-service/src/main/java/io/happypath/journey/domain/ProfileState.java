@@ -32,10 +32,16 @@ public class ProfileState {
     public Map<String, Object> traits = new LinkedHashMap<>();
     public Instant updatedAt;
     /**
-     * The latest causes (CloudEvent ids) applied to this state, with the JSON of the events they published: a
-     * redelivered cause is recognised, not applied again, and its events are published again. Bounded.
+     * Digests of the latest causes (CloudEvent ids) applied to this state, oldest first, separated by spaces (one JSON
+     * string reads and writes faster than an array of them): a duplicate is recognised and not applied again
+     * ({@link Redeliveries}). Bounded by {@code processed-per-profile}.
      */
-    public List<Processed> internalProcessed = new ArrayList<>();
+    public String internalSeen = "";
+    /**
+     * Per Kafka topic-partition ({@code topic/partition}) the highest offset and record timestamp applied to this
+     * state: a redelivered record is recognised whatever the window above ({@link Redeliveries}).
+     */
+    public Map<String, Watermark> internalWatermarks = new TreeMap<>();
     /** The last failure seen, for the "support contact right after a failure" rule. */
     public Instant internalLastFailureAt;
 
@@ -72,10 +78,9 @@ public class ProfileState {
     public record SignalState(Instant since, Map<String, Object> properties) {
     }
 
-    /** A processed cause and what it published (JSON array). */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    /** The highest offset and the highest record timestamp (epoch ms) applied from one topic-partition. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Processed(String id, String out) {
+    public record Watermark(long offset, long timestamp) {
     }
 
     /** One recent interaction on a channel. */

@@ -55,7 +55,11 @@ public final class StateMachine {
             List<CompiledSegment> segments, Instant now) {
         List<Emitted> out = new ArrayList<>();
         mergeTraits(state, e.traits());
-        Map<String, Object> activation = activation(state, e);
+        // The variables of every condition of this event: the state as it was before the event. The profile view
+        // serves the segments at the end too (traits do not change in between).
+        Object profile = profileView(state);
+        Map<String, Object> activation = Map.of("event", Conditions.celValue(e.celMap()), "profile", profile, "state",
+                stateView(state));
 
         for (CompiledJourney journey : journeys) {
             applyJourney(state, journey, e, activation, out);
@@ -68,7 +72,7 @@ public final class StateMachine {
         emotions.apply(state, e, previous);
         addTouchpoint(state, new ProfileState.Touchpoint(e.channel(), e.name() != null ? e.name() : e.type(), e.at()));
         state.updatedAt = now;
-        evaluateSegments(state, segments, e.id(), now, out);
+        evaluateSegments(state, segments, e.id(), now, out, profile);
         return out;
     }
 
@@ -171,8 +175,11 @@ public final class StateMachine {
                             e.at())));
             return;
         }
+        // The last matching stage in definition order wins: look from the end and stop at the first match.
         CompiledJourney.CompiledStage target = null;
-        for (CompiledJourney.CompiledStage stage : journey.stages()) {
+        List<CompiledJourney.CompiledStage> stages = journey.stages();
+        for (int i = stages.size() - 1; i >= 0 && target == null; i--) {
+            CompiledJourney.CompiledStage stage = stages.get(i);
             if (stage.enterOn() != null && stage.enterOn().matches(e, activation)) {
                 target = stage;
             }
@@ -195,6 +202,12 @@ public final class StateMachine {
             js.history = new ArrayList<>(js.history);
         } else {
             if (target.id().equals(js.stage) || e.at().isBefore(js.enteredAt)) {
+                return;
+            }
+            // Late or replayed: at the very instant of the current entry only a move forwards is believable, and an
+            // event that already made an entry of this journey never makes another.
+            if ((!e.at().isAfter(js.enteredAt) && journey.indexOf(target.id()) < journey.indexOf(js.stage))
+                    || enteredBy(js, e.id())) {
                 return;
             }
             previous = js.stage;
@@ -224,6 +237,15 @@ public final class StateMachine {
                     CloudEventTypes.JOURNEY_COMPLETED, state.profileId,
                     new JourneyCompleted(state.profileId, journey.id(), target.id(), onHappyPath, e.channel(), e.at())));
         }
+    }
+
+    private static boolean enteredBy(ProfileState.JourneyState js, String eventId) {
+        for (ProfileState.HistoryEntry h : js.history) {
+            if (eventId.equals(h.eventId())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void applySignals(ProfileState state, IncomingEvent e, List<CompiledJourney> journeys,
@@ -259,7 +281,16 @@ public final class StateMachine {
     /** Re-evaluates every segment against the state; emits a change for each entry or exit. */
     public void evaluateSegments(ProfileState state, List<CompiledSegment> segments, String causeId, Instant now,
             List<Emitted> out) {
-        Map<String, Object> activation = Map.of("profile", profileView(state), "state", stateView(state));
+        evaluateSegments(state, segments, causeId, now, out, null);
+    }
+
+    private void evaluateSegments(ProfileState state, List<CompiledSegment> segments, String causeId, Instant now,
+            List<Emitted> out, Object profile) {
+        if (segments.isEmpty() && state.segments.isEmpty()) {
+            return;
+        }
+        Map<String, Object> activation = Map.of("profile", profile != null ? profile : profileView(state), "state",
+                stateView(state));
         Set<String> before = new TreeSet<>(state.segments);
         Set<String> after = new TreeSet<>();
         for (CompiledSegment segment : segments) {
@@ -268,15 +299,17 @@ public final class StateMachine {
             }
         }
         state.segments = new ArrayList<>(after);
+        // The profile is part of the id: a cause such as a back-fill or a stall at the same instant touches many.
+        String cause = causeId + "|" + state.profileId;
         for (String s : after) {
             if (!before.contains(s)) {
-                out.add(new Emitted(id(causeId, s, CloudEventTypes.SEGMENT_CHANGED, "in"), CloudEventTypes.SEGMENT_CHANGED,
+                out.add(new Emitted(id(cause, s, CloudEventTypes.SEGMENT_CHANGED, "in"), CloudEventTypes.SEGMENT_CHANGED,
                         state.profileId, new SegmentChanged(state.profileId, s, true, now)));
             }
         }
         for (String s : before) {
             if (!after.contains(s)) {
-                out.add(new Emitted(id(causeId, s, CloudEventTypes.SEGMENT_CHANGED, "out"), CloudEventTypes.SEGMENT_CHANGED,
+                out.add(new Emitted(id(cause, s, CloudEventTypes.SEGMENT_CHANGED, "out"), CloudEventTypes.SEGMENT_CHANGED,
                         state.profileId, new SegmentChanged(state.profileId, s, false, now)));
             }
         }
@@ -314,44 +347,60 @@ public final class StateMachine {
                 : new ArrayList<>(history.subList(history.size() - historyLimit, history.size()));
     }
 
-    private static Map<String, Object> activation(ProfileState state, IncomingEvent e) {
-        return Map.of("event", Conditions.celValue(e.celMap()), "profile", profileView(state), "state",
-                stateView(state));
-    }
-
+    /** The {@code profile} variable of conditions: {@code {profileId, traits}}, ready for CEL. */
     static Object profileView(ProfileState state) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("profileId", state.profileId);
-        m.put("traits", state.traits);
-        return Conditions.celValue(m);
+        Map<String, Object> m = new LinkedHashMap<>(4);
+        if (state.profileId != null) {
+            m.put("profileId", state.profileId);
+        }
+        m.put("traits", Conditions.celValue(state.traits));
+        return m;
     }
 
-    /** The {@code state} variable of conditions: journeys, signals, emotion, segments. */
+    /**
+     * The {@code state} variable of conditions: journeys, signals, emotion, segments. Built directly in the types CEL
+     * works with; only the free-form signal properties need converting.
+     */
     static Object stateView(ProfileState state) {
-        Map<String, Object> journeys = new LinkedHashMap<>();
+        Map<String, Object> journeys = new LinkedHashMap<>(state.journeys.size() * 2);
         state.journeys.forEach((id, js) -> {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("stage", js.stage);
-            j.put("status", js.status);
+            Map<String, Object> j = new LinkedHashMap<>(8);
+            if (js.stage != null) {
+                j.put("stage", js.stage);
+            }
+            if (js.status != null) {
+                j.put("status", js.status);
+            }
             j.put("onHappyPath", js.onHappyPath);
-            j.put("enteredAt", js.enteredAt.toString());
+            if (js.enteredAt != null) {
+                j.put("enteredAt", js.enteredAt.toString());
+            }
             journeys.put(id, j);
         });
-        Map<String, Object> signals = new LinkedHashMap<>();
+        Map<String, Object> signals = new LinkedHashMap<>(state.signals.size() * 2);
         state.signals.forEach((id, s) -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("since", s.since().toString());
-            m.put("properties", s.properties());
+            Map<String, Object> m = new LinkedHashMap<>(4);
+            if (s.since() != null) {
+                m.put("since", s.since().toString());
+            }
+            if (s.properties() != null) {
+                m.put("properties", Conditions.celValue(s.properties()));
+            }
             signals.put(id, m);
         });
-        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> emotion = new LinkedHashMap<>(8);
+        emotion.putAll(Emotions.NEUTRAL);
+        state.emotion.forEach((dim, v) -> {
+            if (v != null) {
+                emotion.put(dim, v);
+            }
+        });
+        Map<String, Object> m = new LinkedHashMap<>(8);
         m.put("journeys", journeys);
         m.put("signals", signals);
-        Map<String, Object> emotion = new LinkedHashMap<>(Emotions.NEUTRAL);
-        emotion.putAll(state.emotion);
         m.put("emotion", emotion);
-        m.put("segments", state.segments);
-        return Conditions.celValue(m);
+        m.put("segments", List.copyOf(state.segments));
+        return m;
     }
 
     /** A deterministic CloudEvent id: the same cause always yields the same id. */

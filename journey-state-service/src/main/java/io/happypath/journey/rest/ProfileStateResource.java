@@ -47,6 +47,12 @@ public class ProfileStateResource {
             Map<String, Double> emotion, List<String> segments, List<Touchpoint> lastTouchpoints, Instant updatedAt) {
     }
 
+    /**
+     * Analysts read states (API.md). {@code decision-client} is allowed as well because decision-service reads the
+     * state of the profile it decides for with the caller's own bearer token whenever it has no service token of its
+     * own ({@code happypath.decision.upstream.token} unset: the local stack, the Helm chart and the k8s manifests), and
+     * that caller is a decision client; without it every decision would lose the journey state (docs/journey-state.md).
+     */
     @GET
     @RolesAllowed({"admin", "analyst", "decision-client"})
     public Uni<View> get(@PathParam("profileId") String profileId) {

@@ -1,9 +1,12 @@
 package io.happypath.journey.service;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -56,6 +59,16 @@ public class DefinitionRegistry {
 
     public List<CompiledSegment> segments() {
         return segments;
+    }
+
+    /**
+     * Names the segment set in force (ids and versions): two replicas with the same definitions give the same value,
+     * any create, change or delete gives another. A back-fill runs once per fingerprint.
+     */
+    public String segmentsFingerprint() {
+        StringBuilder sb = new StringBuilder("segments;");
+        new TreeMap<>(segmentVersions).forEach((id, version) -> sb.append(id).append(':').append(version).append(';'));
+        return UUID.nameUUIDFromBytes(sb.toString().getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** Replaces the journeys with the latest versions read from the database. */

@@ -5,6 +5,8 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -15,6 +17,7 @@ import io.happypath.journey.domain.DefinitionValidator;
 import io.happypath.journey.domain.JourneyDefinition;
 import io.happypath.journey.domain.SegmentDefinition;
 import io.happypath.journey.repository.DefinitionRepository;
+import io.happypath.journey.state.StateStore;
 import io.happypath.platform.rest.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -23,13 +26,18 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class DefinitionService {
 
+    private static final Logger LOG = Logger.getLogger(DefinitionService.class);
+
     private final DefinitionRepository repository;
     private final DefinitionRegistry registry;
+    private final StateStore store;
     private final ObjectMapper mapper;
 
-    public DefinitionService(DefinitionRepository repository, DefinitionRegistry registry, ObjectMapper mapper) {
+    public DefinitionService(DefinitionRepository repository, DefinitionRegistry registry, StateStore store,
+            ObjectMapper mapper) {
         this.repository = repository;
         this.registry = registry;
+        this.store = store;
         this.mapper = mapper;
     }
 
@@ -111,7 +119,8 @@ public class DefinitionService {
         return Panache.withTransaction(() -> repository.latestSegment(segmentId).flatMap(
                 latest -> repository.appendSegment(segmentId, json, false)
                         .map(v -> new Stored<>(d, v.version, latest == null || latest.deleted))))
-                .invoke(stored -> registry.put(check.compiled(), stored.version()));
+                .invoke(stored -> registry.put(check.compiled(), stored.version()))
+                .call(this::requestBackfill);
     }
 
     public Uni<List<Stored<SegmentDefinition>>> listSegments() {
@@ -136,17 +145,33 @@ public class DefinitionService {
                 throw ApiException.notFound("Segment", segmentId);
             }
             return repository.appendSegment(segmentId, null, true);
-        })).invoke(() -> registry.removeSegment(segmentId)).replaceWithVoid();
+        })).invoke(() -> registry.removeSegment(segmentId)).call(this::requestBackfill).replaceWithVoid();
     }
 
-    /** Reloads every definition into the registry (start and periodic refresh: other replicas write too). */
+    /**
+     * Asks for a back-fill of the segment set now in force (SegmentBackfill): existing profiles' membership is
+     * re-evaluated without waiting for their next event. Best effort: should Redis not answer, the next periodic
+     * reload (any replica) asks again.
+     */
+    private Uni<Boolean> requestBackfill() {
+        return store.requestBackfill(registry.segmentsFingerprint(), System.currentTimeMillis())
+                .onFailure().recoverWithItem(t -> {
+                    LOG.warnf("Could not ask for a segment back-fill, the next reload will: %s", t.getMessage());
+                    return false;
+                });
+    }
+
+    /**
+     * Reloads every definition into the registry (start and periodic refresh: other replicas write too), and asks for
+     * a segment back-fill when the segment set differs from the last one back-filled.
+     */
     public Uni<Void> reload() {
         long generation = registry.generation();
         return Panache.withSession(() -> repository.latestJourneys().flatMap(journeys -> repository.latestSegments()
                 .invoke(segments -> {
                     registry.refreshJourneys(journeys, generation);
                     registry.refreshSegments(segments, generation);
-                }))).replaceWithVoid();
+                }))).call(this::requestBackfill).replaceWithVoid();
     }
 
     private static ApiException invalid(String what, List<DefinitionProblem> problems) {

@@ -64,6 +64,44 @@ class StateMachineTest {
     }
 
     @Test
+    void aReplayAtTheInstantOfTheCurrentEntryNeverMovesBackwards() {
+        ProfileState s = new ProfileState("p1");
+        apply(s, event("e1", "Order Completed", "store", T0, Map.of("category", "phone")));
+        apply(s, event("e2", "Activation Started", "app", T0, Map.of())); // same instant, forwards: believable
+        assertThat(s.journeys.get("phone").stage).isEqualTo("activating");
+        var out = apply(s, event("e1-again", "Order Completed", "store", T0, Map.of("category", "phone")));
+        assertThat(out).isEmpty();
+        assertThat(s.journeys.get("phone").stage).isEqualTo("activating");
+    }
+
+    @Test
+    void anEventThatMadeAnEntryNeverMakesAnotherOne() {
+        ProfileState s = new ProfileState("p1");
+        apply(s, event("e1", "Order Completed", "store", T0, Map.of("category", "phone")));
+        apply(s, event("e2", "Activation Started", "app", T0.plusSeconds(60), Map.of()));
+        apply(s, event("e3", "Order Completed", "store", T0.plusSeconds(120), Map.of("category", "phone")));
+        assertThat(s.journeys.get("phone").stage).isEqualTo("purchased");
+        // e2 again, although newer than nothing it should beat: it already entered 'activating' once.
+        var out = apply(s, event("e2", "Activation Started", "app", T0.plusSeconds(180), Map.of()));
+        assertThat(out).extracting(Emitted::type).doesNotContain(CloudEventTypes.STAGE_ENTERED);
+        assertThat(s.journeys.get("phone").stage).isEqualTo("purchased");
+    }
+
+    @Test
+    void segmentChangeIdsDifferPerProfileForTheSameCause() {
+        ProfileState a = new ProfileState("a");
+        ProfileState b = new ProfileState("b");
+        CompiledSegment everyone = DefinitionValidator.segment(new SegmentDefinition("everyone", null, "true")).compiled();
+        var outA = new java.util.ArrayList<Emitted>();
+        var outB = new java.util.ArrayList<Emitted>();
+        machine.evaluateSegments(a, List.of(everyone), "backfill-1", T0, outA);
+        machine.evaluateSegments(b, List.of(everyone), "backfill-1", T0, outB);
+        assertThat(outA).hasSize(1);
+        assertThat(outB).hasSize(1);
+        assertThat(outA.get(0).id()).isNotEqualTo(outB.get(0).id());
+    }
+
+    @Test
     void skippingAStageLeavesTheHappyPathAndTheLastStageCompletes() {
         ProfileState s = new ProfileState("p1");
         apply(s, event("e1", "Order Completed", "store", T0, Map.of("category", "phone")));

@@ -1,5 +1,6 @@
 package io.happypath.journey.rest;
 
+import static io.happypath.journey.TestApi.as;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -14,17 +15,12 @@ import io.happypath.devstack.JwtTestResource;
 import io.happypath.devstack.KafkaBrokerResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
 
 /** CRUD of journeys and segments with validation, roles and bad input, against the real PostgreSQL. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(JwtTestResource.class)
 class JourneyApiTest {
-
-    static RequestSpecification as(String role) {
-        return given().auth().oauth2(JwtTestResource.token(role)).contentType("application/json");
-    }
 
     static String journey(String id) {
         return """
@@ -56,6 +52,7 @@ class JourneyApiTest {
         as("admin").delete("/v1/journeys/" + id).then().statusCode(404);
         // Re-created after a delete: a new version, reported as created.
         as("admin").body(journey(id)).put("/v1/journeys/" + id).then().statusCode(201).body("version", equalTo(4));
+        as("admin").delete("/v1/journeys/" + id).then().statusCode(204); // every event would evaluate it in later runs
     }
 
     @Test
@@ -148,5 +145,14 @@ class JourneyApiTest {
         as("analyst").get("/v1/profiles/" + UUID.randomUUID() + "/state").then().statusCode(404)
                 .body("error", equalTo("not_found"));
         given().get("/v1/profiles/x/state").then().statusCode(401);
+    }
+
+    @Test
+    void decisionClientsMayReadStateButNotDefinitions() {
+        // decision-service forwards its caller's decision-client token when it has no service token of its own.
+        as("decision-client").get("/v1/profiles/" + UUID.randomUUID() + "/state").then().statusCode(404)
+                .body("error", equalTo("not_found"));
+        as("decision-client").get("/v1/segments").then().statusCode(403).body("error", equalTo("forbidden"));
+        as("decision-client").get("/v1/journeys/lifecycle/live").then().statusCode(403);
     }
 }

@@ -1,5 +1,6 @@
 package io.happypath.journey.service;
 
+import static io.happypath.journey.TestApi.as;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,10 +25,14 @@ import io.happypath.contracts.Topics;
 import io.happypath.devstack.JwtTestResource;
 import io.happypath.devstack.KafkaBrokerResource;
 import io.happypath.devstack.KafkaTestClient;
+import io.happypath.devstack.PrometheusText;
+import io.happypath.journey.domain.IncomingEvent;
+import io.happypath.journey.domain.Redeliveries;
+import io.happypath.journey.state.StateStore;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.restassured.specification.RequestSpecification;
 
 /** Events, identity events and timers end to end: real broker, Redis and PostgreSQL. */
 @QuarkusTest
@@ -41,6 +46,15 @@ class StateFlowTest {
     @Inject
     Timers timers;
 
+    @Inject
+    StateService service;
+
+    @Inject
+    StateStore store;
+
+    @Inject
+    ReactiveRedisDataSource redis;
+
     @BeforeAll
     static void connect() {
         kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers());
@@ -49,10 +63,6 @@ class StateFlowTest {
     @AfterAll
     static void close() {
         kafka.close();
-    }
-
-    static RequestSpecification as(String role) {
-        return given().auth().oauth2(JwtTestResource.token(role)).contentType("application/json");
     }
 
     static String send(String profileId, String event, String channel, Instant at, String properties) {
@@ -119,7 +129,7 @@ class StateFlowTest {
     @Test
     void redeliveredAndLateEventsLeaveTheStateUnchanged() {
         String p = "p-" + UUID.randomUUID();
-        Instant t0 = Instant.parse("2026-03-02T10:00:00Z");
+        Instant t0 = recent(2);
         String first = send(p, "Order Completed", "store", t0, "{\"category\": \"phone\"}");
         send(p, "Activation Started", "app", t0.plusSeconds(60), "{}");
         awaitState(p, s -> "activating".equals(s.getString("journeys.phone-onboarding.stage")));
@@ -135,6 +145,82 @@ class StateFlowTest {
         assertThat(readAll(p).stream().filter(r -> CloudEventTypes.STAGE_ENTERED.equals(KafkaTestClient.header(r, "ce_type")))
                 .filter(r -> r.value().contains("\"journeyId\":\"phone-onboarding\""))
                 .map(r -> KafkaTestClient.header(r, "ce_id")).distinct()).hasSize(2);
+    }
+
+    /**
+     * A start time {@code hours} ago, whole seconds: recent enough that phone-onboarding's 48-hour stall timer is not
+     * due while a test compares states.
+     */
+    static Instant recent(int hours) {
+        return Instant.now().minusSeconds(3600L * hours).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    }
+
+    /** The stored state exactly as Redis holds it: version and JSON. */
+    String stored(String profileId) {
+        var r = redis.execute("HMGET", store.stateKey(profileId), "v", "s").await().atMost(WAIT);
+        return r.get(0) + " " + r.get(1);
+    }
+
+    static double metric(String series) {
+        return PrometheusText.value(given().get("/q/metrics").then().statusCode(200).extract().asString(), series);
+    }
+
+    @Test
+    void aRedeliveryAfterManyOtherEventsLeavesTheStateUnchanged() {
+        String p = "p-" + UUID.randomUUID();
+        Instant t0 = recent(3);
+        String first = send(p, "Order Completed", "store", t0, "{\"category\": \"phone\", \"sentiment\": \"negative\"}");
+        for (int i = 1; i <= 40; i++) {
+            send(p, "Product Viewed", "web", t0.plusSeconds(60L * i), "{\"n\": " + i + "}");
+        }
+        String last = send(p, "Activation Started", "app", t0.plusSeconds(3600), "{}");
+        awaitState(p, s -> "activating".equals(s.getString("journeys.phone-onboarding.stage")));
+        assertThat(last).isNotNull();
+        String before = stored(p);
+        int published = readAll(p).size();
+        double duplicates = metric("happypath_journey_events_duplicates_total");
+
+        // The same CloudEvent again, 41 events later, as a new record (its producer published it twice).
+        send(p, first, "Order Completed", "store", t0, "{\"category\": \"phone\", \"sentiment\": \"negative\"}");
+        await().atMost(WAIT).until(() -> metric("happypath_journey_events_duplicates_total") >= duplicates + 1);
+        assertThat(stored(p)).isEqualTo(before);
+        assertThat(readAll(p)).hasSize(published);
+    }
+
+    @Test
+    void aReplayedRecordIsRecognisedByItsOffsetBeyondTheIdWindow() {
+        String p = "p-" + UUID.randomUUID();
+        Instant t0 = recent(3);
+        String topic = "test.replay." + UUID.randomUUID();
+        IncomingEvent order = new IncomingEvent(UUID.randomUUID().toString(), p, "track", "Order Completed", "store", t0,
+                Map.of("category", "phone", "sentiment", "very negative"), Map.of(), "m-0");
+        var orderAt = new Redeliveries.Position(topic, 0, 1_000, t0.toEpochMilli());
+        apply(new StateService.EventInput(order, orderAt));
+        // More events than the id window (64) remembers.
+        for (int i = 1; i <= 70; i++) {
+            Instant at = t0.plusSeconds(60L * i);
+            apply(new StateService.EventInput(new IncomingEvent(UUID.randomUUID().toString(), p, "track",
+                    i == 70 ? "Activation Started" : "Product Viewed", "web", at, Map.of(), Map.of(), "m-" + i),
+                    new Redeliveries.Position(topic, 0, 1_000 + i, at.toEpochMilli())));
+        }
+        String before = stored(p);
+        assertThat(before).contains("\"stage\":\"activating\"");
+
+        // The consumer reads the first record again (a restart before its offset was committed): nothing changes.
+        apply(new StateService.EventInput(order, orderAt));
+        assertThat(stored(p)).isEqualTo(before);
+
+        // Outside the window and without its position (e.g. copied by hand into the topic again), the late-event rule
+        // still keeps the stage where it is.
+        apply(new StateService.EventInput(order, null));
+        assertThat(state(p).getString("journeys.phone-onboarding.stage")).isEqualTo("activating");
+        assertThat(state(p).getString("journeys.lifecycle.stage")).isEqualTo("purchase");
+    }
+
+    void apply(StateService.EventInput input) {
+        var applied = service.applyEvents(List.of(input), System.nanoTime()).await().atMost(WAIT);
+        assertThat(applied.rejected()).isEmpty();
+        service.publish(applied).await().atMost(WAIT);
     }
 
     static List<ConsumerRecord<String, String>> readAll(String profileId) {
@@ -182,6 +268,7 @@ class StateFlowTest {
         awaitState(p, s -> "two".equals(s.getString("journeys." + journey + ".stage")));
         as("analyst").get("/v1/journeys/" + journey + "/live").then().body("stalled", equalTo(0)).body("stages.one", equalTo(0))
                 .body("stages.two", equalTo(1)).body("completed", equalTo(1));
+        as("admin").delete("/v1/journeys/" + journey).then().statusCode(204); // later runs evaluate fewer journeys
     }
 
     @Test
@@ -196,20 +283,84 @@ class StateFlowTest {
         awaitState(a, s -> s.get("journeys.phone-onboarding") != null);
         awaitState(b, s -> s.get("signals.openServiceIssue") != null);
 
-        String merged = """
-                {"profileId": "%s", "mergedProfileIds": ["%s"], "mergeId": "m-1", "rule": "email", "at": "%s"}
-                """.formatted(a, b, Instant.now());
-        kafka.sendCloudEvent(Topics.IDENTITY, a, UUID.randomUUID().toString(), CloudEventTypes.PROFILE_MERGED, "/test", merged);
+        sendMerge(a, b);
         awaitState(a, s -> s.get("signals.openServiceIssue") != null);
         JsonPath s = state(a);
         assertThat(s.getString("journeys.phone-onboarding.stage")).isEqualTo("activating");
         assertThat(s.getList("journeys.phone-onboarding.history.stage")).containsExactly("purchased", "purchased",
                 "activating");
-        as("analyst").get("/v1/profiles/" + b + "/state").then().statusCode(404);
+        assertThat(state(b).getString("profileId")).as("the merged profile answers with its survivor").isEqualTo(a);
 
         kafka.sendCloudEvent(Topics.IDENTITY, a, UUID.randomUUID().toString(), CloudEventTypes.PROFILE_ERASED, "/test",
                 "{\"profileId\": \"%s\", \"at\": \"%s\"}".formatted(a, Instant.now()));
         await().atMost(WAIT).until(() -> as("analyst").get("/v1/profiles/" + a + "/state").statusCode() == 404);
+        as("analyst").get("/v1/profiles/" + b + "/state").then().statusCode(404);
+    }
+
+    @Test
+    void eventsTaggedWithAMergedProfileReachItsSurvivorUntilTheMergeIsUndone() {
+        Instant t0 = Instant.parse("2026-03-04T10:00:00Z");
+        String a = "p-" + UUID.randomUUID();
+        String b = "p-" + UUID.randomUUID();
+        String c = "p-" + UUID.randomUUID();
+        send(a, "Order Completed", "store", t0, "{\"category\": \"phone\"}");
+        awaitState(a, s -> s.get("journeys.phone-onboarding") != null);
+
+        // b had no state yet: identity tagged its events before the merge, this service reads them after it.
+        sendMerge(a, b);
+        awaitRedirect(b, a);
+        send(b, "Support Ticket Opened", "callcenter", t0.plusSeconds(60), "{}");
+        awaitState(a, s -> s.get("signals.openServiceIssue") != null);
+        assertThat(state(b).getString("profileId")).isEqualTo(a);
+
+        // a merged into c in turn: b's events follow both redirects, a merge into a reaches c.
+        String d = "p-" + UUID.randomUUID();
+        send(c, "Product Viewed", "web", t0.minusSeconds(600), "{}");
+        send(d, "Delivery Failed", "email", t0.plusSeconds(30), "{}");
+        awaitState(c, s -> true);
+        awaitState(d, s -> true);
+        sendMerge(c, a);
+        awaitRedirect(a, c);
+        send(b, "Activation Started", "app", t0.plusSeconds(120), "{}");
+        awaitState(c, s -> "activating".equals(s.getString("journeys.phone-onboarding.stage")));
+        sendMerge(a, d);
+        awaitRedirect(d, c);
+        JsonPath s = state(c);
+        assertThat(s.getMap("signals")).containsKey("openServiceIssue");
+        assertThat(s.getList("lastTouchpoints.event")).contains("Delivery Failed", "Support Ticket Opened",
+                "Activation Started", "Product Viewed");
+        for (String merged : List.of(a, b, d)) {
+            assertThat(state(merged).getString("profileId")).as("%s reads its survivor's state", merged).isEqualTo(c);
+        }
+
+        // The merge of a into c undone: a starts afresh, c keeps what it has.
+        String undone = """
+                {"profileId": "%s", "restoredProfileIds": ["%s"], "mergeId": "m-%s", "at": "%s"}
+                """.formatted(c, a, a, Instant.now());
+        kafka.sendCloudEvent(Topics.IDENTITY, c, UUID.randomUUID().toString(), CloudEventTypes.MERGE_UNDONE, "/test",
+                undone);
+        await().atMost(WAIT).until(() -> redirectOf(a) == null);
+        send(a, "Product Viewed", "web", t0.plusSeconds(180), "{}");
+        awaitState(a, st -> st.getList("lastTouchpoints.event").equals(List.of("Product Viewed")));
+        assertThat(state(c).getString("journeys.phone-onboarding.stage")).isEqualTo("activating");
+    }
+
+    static void sendMerge(String survivor, String merged) {
+        String json = """
+                {"profileId": "%s", "mergedProfileIds": ["%s"], "mergeId": "m-%s", "rule": "email", "at": "%s"}
+                """.formatted(survivor, merged, merged, Instant.now());
+        kafka.sendCloudEvent(Topics.IDENTITY, survivor, UUID.randomUUID().toString(), CloudEventTypes.PROFILE_MERGED,
+                "/test", json);
+    }
+
+    /** The survivor a merged profile's events go to, or null. */
+    String redirectOf(String profileId) {
+        return store.read(List.of(new StateStore.Read(profileId, List.of()))).await().atMost(Duration.ofSeconds(5)).get(0)
+                .mergedInto();
+    }
+
+    void awaitRedirect(String merged, String survivor) {
+        await().atMost(WAIT).until(() -> survivor.equals(redirectOf(merged)));
     }
 
     @Test
@@ -228,6 +379,7 @@ class StateFlowTest {
         as("analyst").get("/v1/segments/" + segment).then().statusCode(200).body("members", equalTo(1));
         var changed = journeyEvents(p, CloudEventTypes.SEGMENT_CHANGED, 1);
         assertThat(changed.get(0).value()).contains(segment).contains("\"entered\":true");
+        as("admin").delete("/v1/segments/" + segment).then().statusCode(204);
     }
 
     @Test
