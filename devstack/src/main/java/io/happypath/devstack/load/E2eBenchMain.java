@@ -79,15 +79,12 @@ public final class E2eBenchMain {
 
         System.out.printf("==> preparing %d probe customers%n", probes);
         List<String> probeUsers = new ArrayList<>();
-        List<String> probeProfiles = new ArrayList<>();
         for (int p = 0; p < probes; p++) {
             String user = "probe-" + run + "-" + p;
             bench.track(user, "Probe Created");
             probeUsers.add(user);
         }
-        for (String user : probeUsers) {
-            probeProfiles.add(bench.awaitProfile(user, Duration.ofMinutes(2)));
-        }
+        List<String> probeProfiles = bench.prepare(probeUsers, Duration.ofSeconds(60));
 
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         AtomicLong maxRss = new AtomicLong();
@@ -157,18 +154,56 @@ public final class E2eBenchMain {
         return acknowledged;
     }
 
-    private String awaitProfile(String userId, Duration timeout) throws IOException, InterruptedException {
+    /**
+     * The profiles of the probe customers once identity-service resolved them and journey-state-service holds their
+     * states, all within one {@code timeout}; else stops naming the service that lags and what it has not done.
+     */
+    private List<String> prepare(List<String> users, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = get(IDENTITY + "/v1/identities/user_id/" + userId);
-            if (r.statusCode() == 200) {
-                String body = r.body();
-                int at = body.indexOf("\"profileId\":\"") + 13;
-                return body.substring(at, body.indexOf('"', at));
+        String[] profiles = new String[users.size()];
+        boolean[] hasState = new boolean[users.size()];
+        while (true) {
+            int unresolved = 0;
+            int stateless = 0;
+            for (int i = 0; i < users.size(); i++) {
+                if (profiles[i] == null) {
+                    profiles[i] = profileOf(users.get(i));
+                }
+                if (profiles[i] == null) {
+                    unresolved++;
+                } else if (!hasState[i]) {
+                    hasState[i] = get(JOURNEYS + "/v1/profiles/" + profiles[i] + "/state").statusCode() == 200;
+                    stateless += hasState[i] ? 0 : 1;
+                }
             }
-            Thread.sleep(50);
+            if (unresolved == 0 && stateless == 0) {
+                return List.of(profiles);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(unresolved > 0
+                        ? "identity-service resolved " + (users.size() - unresolved) + " of " + users.size()
+                                + " probe customers within " + timeout + " after the collector acknowledged them: it"
+                                + " is not keeping up with hp.events.raw.v1 (./happypath logs identity-service)"
+                        : "journey-state-service holds the state of " + (users.size() - stateless) + " of "
+                                + users.size() + " resolved probe customers within " + timeout + ": it is not keeping"
+                                + " up with hp.events.v1 (./happypath logs journey-state-service)");
+            }
+            Thread.sleep(100);
         }
-        throw new IllegalStateException("identity-service did not resolve " + userId + " within " + timeout);
+    }
+
+    /** The profile holding a user id, or null while identity-service does not know it. */
+    private String profileOf(String userId) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(IDENTITY + "/v1/identities/user_id/" + userId);
+        if (r.statusCode() == 404) {
+            return null;
+        }
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("identity-service answered " + r.statusCode() + ": " + r.body());
+        }
+        String body = r.body();
+        int at = body.indexOf("\"profileId\":\"") + 13;
+        return body.substring(at, body.indexOf('"', at));
     }
 
     /** When the state's newest touchpoint is {@code event} (nanoTime), or -1 after {@code timeout}. */

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     [--warmup 10] [--batch 20] [--event-bytes 500] [--write-keys local-web,local-app,...] [--producer-records 300000]
  * </pre>
  *
- * Phases: (1) the raw Kafka producer ceiling with the collector's settings; (2) the collector at {@code --max-rate}, an
+ * Phases: (1) the raw Kafka producer ceiling with the collector's settings ({@link ProducerCeiling}: Kafka's
+ * kafka-producer-perf-test); (2) the collector at {@code --max-rate}, an
  * arrival rate above what it can take, whose acknowledged rate is its sustained throughput; (3) the collector at
  * {@code --rate} (the issue's 10,000 events/s); (4) the collector at 80 % of the sustained throughput, for the latency
  * percentiles. The collector's heap in use is sampled from its /q/metrics throughout. Every phase is bounded in time and
@@ -75,7 +76,8 @@ public final class IngestBenchMain {
         System.out.printf(Locale.ROOT, "batch of %d events, %d bytes per request (~%d B/event), write keys %s%n", batch,
                 traffic.batch(batch).length, traffic.batch(batch).length / batch, keys);
 
-        System.out.println("== raw Kafka producer ceiling (acks=all, idempotent, gzip 1, linger 5 ms)");
+        System.out.println("== raw Kafka producer ceiling: kafka-producer-perf-test (acks=all, idempotent, gzip 1,"
+                + " linger 5 ms, the same messages)");
         ProducerCeiling.Result ceiling = ProducerCeiling.run(bootstrap, "hp.bench.producer", traffic, producerRecords);
         System.out.println("   " + ceiling.describe());
 

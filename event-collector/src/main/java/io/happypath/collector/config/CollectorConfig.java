@@ -73,6 +73,15 @@ public interface CollectorConfig {
         /** The {@code Retry-After} of a 503. */
         @WithDefault("5s")
         Duration retryAfter();
+
+        /**
+         * Most ingestion requests this replica serves at once, from arrival to answer. One more is answered 503 with
+         * {@code Retry-After} at once, before its body is read or parsed: offered more than it can take, the collector
+         * keeps serving what it admitted at full speed instead of spending its CPU on parsing requests it cannot
+         * finish in time.
+         */
+        @WithDefault("64")
+        int maxRequestsInProgress();
     }
 
     interface Dedup {

@@ -20,6 +20,8 @@ import io.micrometer.core.instrument.Timer;
  * <li>{@code happypath.collector.publish.latency{source}}: from handing a request's messages to the producer until
  * the broker acknowledged all of them</li>
  * <li>{@code happypath.collector.request.size{kind}}: decompressed request bodies in bytes</li>
+ * <li>{@code happypath.collector.requests.shed}: requests answered 503 on arrival, unread, because the replica was
+ * serving its maximum of requests in progress</li>
  * </ul>
  */
 @ApplicationScoped
@@ -30,11 +32,17 @@ public class IngestMetrics {
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final DistributionSummary singleSize;
     private final DistributionSummary batchSize;
+    private final Counter shed;
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.shed = registry.counter("happypath.collector.requests.shed");
         this.singleSize = size("single");
         this.batchSize = size("batch");
+    }
+
+    public void shed() {
+        shed.increment();
     }
 
     public void accepted(String source, String channel, int n) {
