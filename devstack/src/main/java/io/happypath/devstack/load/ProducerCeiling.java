@@ -46,7 +46,8 @@ public final class ProducerCeiling {
                 lines.add(traffic.message());
             }
             Files.write(payloads, lines, StandardCharsets.UTF_8);
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp",
                     System.getProperty("java.class.path"), "org.apache.kafka.tools.ProducerPerformance",
                     "--topic", topic, "--num-records", Long.toString(records), "--throughput", "-1",
                     "--payload-file", payloads.toString(), "--producer-props", "bootstrap.servers=" + bootstrapServers,
