@@ -3,21 +3,34 @@ package io.happypath.decision.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
-import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 import io.happypath.decision.domain.Action;
 import io.happypath.decision.domain.AdaptiveModel;
@@ -33,33 +46,61 @@ import io.happypath.decision.domain.Ranked;
 import io.happypath.decision.domain.Rule;
 
 /**
- * The in-process cost of one decision (a benchmark, not a test: surefire does not pick it up by name): 200 candidate
- * actions through their three CEL rules and the guards, the contact-policy plan (counts answered from memory instead
- * of Redis), predictor binning, naive-Bayes scoring with Thompson sampling, arbitration P × C × V × L and the
- * explanation of the top 3. JMH-style: warm-up iterations, then measured iterations, one thread.
+ * The in-process cost of one decision, measured with JMH (a benchmark, not a test: surefire does not pick it up by
+ * name): 200 candidate actions through their three CEL rules and the guards, the contact-policy plan (counts answered
+ * from memory instead of Redis), predictor binning, naive-Bayes scoring with Thompson sampling, arbitration
+ * P × C × V × L and the explanation of the top 3. One forked JVM, one thread; JMH reports µs per decision.
  * <p>
  * Run: {@code ./mvnw -B -q -pl decision-service test -Dtest=PipelineBench -Dsurefire.failIfNoSpecifiedTests=false}
- * (options {@code -Dbench.actions=200 -Dbench.warmups=10 -Dbench.iterations=10 -Dbench.seconds=2}).
+ * (options {@code -Dbench.actions=200 -Dbench.warmups=5 -Dbench.iterations=5 -Dbench.seconds=2}, and a JMH profiler
+ * such as {@code -Dbench.profiler=jfr} or {@code gc}).
  */
-class PipelineBench {
+@State(Scope.Benchmark)
+@BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class PipelineBench {
 
     private static final int CUSTOMERS = 64;
 
-    @Test
-    void decisionPipeline() {
-        int n = Integer.getInteger("bench.actions", 200);
-        int warmups = Integer.getInteger("bench.warmups", 10);
-        int iterations = Integer.getInteger("bench.iterations", 10);
-        long nanos = Integer.getInteger("bench.seconds", 2) * 1_000_000_000L;
+    @Param("200")
+    public int actions;
 
-        List<Action> actions = BenchCatalogue.actions(n, "home-hero", "a");
-        List<CompiledAction> catalogue = actions.stream().map(CompiledAction::of).toList();
-        List<ContactPolicy> policies = BenchCatalogue.policies("p-");
-        List<ContextWeight> weights = List.of(new ContextWeight(Rule.compile("cancellation",
+    private List<CompiledAction> catalogue;
+    private List<ContactPolicy> policies;
+    private List<ContextWeight> weights;
+    private Predictors.Settings settings;
+    private List<DecisionInputs> customers;
+    private Map<String, AdaptiveModel> models;
+    private int next;
+
+    /** The JUnit entry point: runs the benchmark in a forked JVM and checks that it measured decisions. */
+    @Test
+    void decisionPipeline() throws RunnerException {
+        int seconds = Integer.getInteger("bench.seconds", 2);
+        ChainedOptionsBuilder options = new OptionsBuilder().include(PipelineBench.class.getName() + ".decision$")
+                .param("actions", Integer.toString(Integer.getInteger("bench.actions", 200))).forks(1).threads(1)
+                .warmupIterations(Integer.getInteger("bench.warmups", 5))
+                .warmupTime(TimeValue.seconds(seconds))
+                .measurementIterations(Integer.getInteger("bench.iterations", 5))
+                .measurementTime(TimeValue.seconds(seconds));
+        String profiler = System.getProperty("bench.profiler");
+        if (profiler != null) {
+            options.addProfiler(profiler);
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        System.out.printf(Locale.ROOT, "BENCH decision pipeline: load average %s%n", loadAverage());
+        assertThat(results).isNotEmpty().allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+    }
+
+    @Setup
+    public void setUp() {
+        List<Action> list = BenchCatalogue.actions(actions, "home-hero", "a");
+        catalogue = list.stream().map(CompiledAction::of).toList();
+        policies = BenchCatalogue.policies("p-");
+        weights = List.of(new ContextWeight(Rule.compile("cancellation",
                 "has(context.intent) && context.intent == 'cancellation'"), "retention", null, 100));
-        Predictors.Settings settings = new Predictors.Settings(List.of("plan"), List.of("frustration", "confidence"),
-                0.3, 0.6);
-        List<DecisionInputs> customers = new ArrayList<>();
+        settings = new Predictors.Settings(List.of("plan"), List.of("frustration", "confidence"), 0.3, 0.6);
+        customers = new ArrayList<>();
         for (int i = 0; i < CUSTOMERS; i++) {
             Map<String, Object> profile = new HashMap<>(BenchCatalogue.profile(i));
             profile.put("profileId", "c" + i);
@@ -67,40 +108,14 @@ class PipelineBench {
             customers.add(new DecisionInputs("web", "home-hero", profile, BenchCatalogue.state(i), Map.of("channel",
                     "web", "limit", 3), i % 9 == 0 ? Map.of("intent", "cancellation") : Map.of(), Instant.now()));
         }
-        Map<String, AdaptiveModel> models = trainedModels(actions, customers, settings);
+        models = trainedModels(list, customers, settings);
+    }
 
-        long[] sink = new long[1];
-        int[] next = new int[1];
-        Runnable one = () -> {
-            DecisionInputs in = customers.get(next[0]++ % CUSTOMERS);
-            sink[0] += decide(in, catalogue, policies, weights, models, settings);
-        };
-
-        System.out.printf(Locale.ROOT, "BENCH decision pipeline: %d actions, %d warm-up + %d measured iterations of"
-                + " %.1f s, one thread%n", n, warmups, iterations, nanos / 1e9);
-        for (int w = 0; w < warmups; w++) {
-            Histogram h = iteration(one, nanos);
-            System.out.printf(Locale.ROOT, "  warm-up %d: %.1f us/decision%n", w + 1, h.getMean() / 1e3);
-        }
-        Histogram all = new Histogram(3);
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long cpuBefore = threads.getCurrentThreadCpuTime();
-        for (int it = 0; it < iterations; it++) {
-            Histogram h = iteration(one, nanos);
-            all.add(h);
-            System.out.printf(Locale.ROOT, "  iteration %d: %.1f us/decision (%,.0f decisions/s)%n", it + 1,
-                    h.getMean() / 1e3, 1e9 / h.getMean());
-        }
-        // CPU time of this thread: unlike wall-clock time, it does not grow when other processes take the cores.
-        double cpuMicros = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1e3 / all.getTotalCount();
-        System.out.printf(Locale.ROOT, "BENCH decision pipeline result: mean %.1f us, p50 %.1f us, p90 %.1f us, "
-                + "p99 %.1f us, max %.1f us per decision over %,d decisions%n", all.getMean() / 1e3,
-                all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(90) / 1e3,
-                all.getValueAtPercentile(99) / 1e3, all.getMaxValue() / 1e3, all.getTotalCount());
-        System.out.printf(Locale.ROOT, "BENCH decision pipeline CPU: %.1f us of thread CPU time per decision; load "
-                + "average %s%n", cpuMicros, loadAverage());
-        // Most decisions return three actions with explanations: the work was done, not optimised away.
-        assertThat(sink[0]).isGreaterThan(all.getTotalCount());
+    /** One decision for the next customer; the result goes to JMH so that the work is not optimised away. */
+    @Benchmark
+    public int decision() {
+        DecisionInputs in = customers.get(next++ % CUSTOMERS);
+        return decide(in, catalogue, policies, weights, models, settings);
     }
 
     static String loadAverage() {
@@ -109,19 +124,6 @@ class PipelineBench {
         } catch (IOException e) {
             return "unknown";
         }
-    }
-
-    private static Histogram iteration(Runnable decision, long nanos) {
-        Histogram h = new Histogram(3);
-        long end = System.nanoTime() + nanos;
-        long t = System.nanoTime();
-        while (t < end) {
-            decision.run();
-            long done = System.nanoTime();
-            h.recordValue(done - t);
-            t = done;
-        }
-        return h;
     }
 
     /** One decision, as DecisionService makes it, with the contact history answered from memory. */
