@@ -165,12 +165,24 @@ class PhoneStoryIT {
         return Api.get(Stack.JOURNEYS, "/v1/profiles/" + profileId + "/state", 200);
     }
 
+    /**
+     * A web decision made with the profile and live state. On this machine five cold JVMs share two cores, so an
+     * upstream call can exceed its timeout and the answer come back {@code degraded} (anonymous, no state): that is
+     * the designed behaviour, not the one under test, so such answers are asked again. A degraded answer is rare
+     * (one slow call) and counts as an impression under the anonymous id or, when only the state was missing, under
+     * the profile: the demo's cap of three web impressions of one action a day leaves room for one.
+     */
     private JsonPath decide() {
-        return given().baseUri(Stack.DECISIONS.toString()).auth().oauth2(Stack.token("decision-client"))
-                .contentType("application/json")
-                .body(Map.of("identifiers", Map.of("anonymous_id", webAnonymousId), "channel", "web", "placement",
-                        "home-hero", "limit", 10))
-                .post("/v1/decisions").then().statusCode(200).extract().jsonPath();
+        JsonPath[] decision = new JsonPath[1];
+        await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            decision[0] = given().baseUri(Stack.DECISIONS.toString()).auth().oauth2(Stack.token("decision-client"))
+                    .contentType("application/json")
+                    .body(Map.of("identifiers", Map.of("anonymous_id", webAnonymousId), "channel", "web",
+                            "placement", "home-hero", "limit", 10))
+                    .post("/v1/decisions").then().statusCode(200).extract().jsonPath();
+            return !decision[0].getBoolean("degraded");
+        });
+        return decision[0];
     }
 
     private static String suppressionReason(JsonPath decision, String actionId) {
