@@ -110,6 +110,33 @@ class ExperimentTest {
         assertEquals(0.2, skewed.getDouble("sampleRatioMismatch.expectedShare.treatment"), 1e-12);
     }
 
+    @Test
+    void sampleRatioIsCheckedAgainstTheSharesTheDecisionLogStates() {
+        String experiment;
+        try (Traffic t = new Traffic()) {
+            experiment = "exp-shares-" + t.run;
+            for (int i = 0; i < 300; i++) {
+                String variant = i % 10 == 0 ? "control" : "treatment";
+                t.decision(experiment + "-" + i, experiment, variant, variant.equals("control") ? 0.1 : 0.9,
+                        t.at(i));
+            }
+        }
+        String id = experiment;
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                .until(() -> get(id).getInt("variants[0].exposed") + get(id).getInt("variants[1].exposed") == 300);
+        JsonPath e = get(id);
+        // 30 and 270 of 300 is exactly the stated 10/90: no mismatch (against an equal split, χ² would be 192).
+        assertEquals(0.1, e.getDouble("sampleRatioMismatch.expectedShare.control"), 1e-12);
+        assertEquals(0.9, e.getDouble("sampleRatioMismatch.expectedShare.treatment"), 1e-12);
+        assertEquals(0, e.getDouble("sampleRatioMismatch.chiSquare"), 1e-9);
+        assertFalse(e.getBoolean("sampleRatioMismatch.mismatch"));
+        // An allocation in the request still overrides what the log stated.
+        JsonPath equal = given().auth().oauth2(JwtTestResource.token("analyst"))
+                .queryParam("allocation", "control:1,treatment:1").get("/v1/experiments/{id}", id)
+                .then().statusCode(200).extract().body().jsonPath(Json.DOUBLES);
+        assertTrue(equal.getBoolean("sampleRatioMismatch.mismatch"));
+    }
+
     static JsonPath get(String experiment) {
         return given().auth().oauth2(JwtTestResource.token("analyst")).get("/v1/experiments/{id}", experiment)
                 .then().statusCode(200).extract().body().jsonPath(Json.DOUBLES);

@@ -89,13 +89,19 @@ final class Traffic implements AutoCloseable {
 
     /** A decision with one chosen action and one suppressed ad, in an experiment variant. */
     String decision(String profileId, String experimentId, String variant, Instant at) {
+        return decision(profileId, experimentId, variant, null, at);
+    }
+
+    /** The same, stating the variant's configured share of the experiment (none when {@code share} is null). */
+    String decision(String profileId, String experimentId, String variant, Double share, Instant at) {
         String decisionId = UUID.randomUUID().toString();
         String json = """
                 {"decisionId":"%s","profileId":"%s","channel":"web","placement":"home-hero",\
                 "actions":[{"actionId":"activation-help","priority":0.5,"propensity":0.1}],\
                 "suppressed":[{"actionId":"new-phone-ad","reason":"open service issue: openServiceIssue"}],\
-                "experiment":{"id":"%s","variant":"%s"},"degraded":false,"at":"%s"}"""
-                .formatted(decisionId, profileId, experimentId, variant, at);
+                "experiment":{"id":"%s","variant":"%s"%s},"degraded":false,"at":"%s"}"""
+                .formatted(decisionId, profileId, experimentId, variant, share == null ? "" : ",\"share\":" + share,
+                        at);
         kafka.sendCloudEvent(Topics.DECISIONS, profileId, UUID.randomUUID().toString(), CloudEventTypes.DECISION_MADE,
                 "/happypath/decision-service", json);
         return decisionId;

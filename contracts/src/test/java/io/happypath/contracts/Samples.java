@@ -128,7 +128,7 @@ public final class Samples {
                                 List.of(new RankedAction("activation-help", 0.42, 0.12),
                                         new RankedAction("care-call", 0.1, 0.05)),
                                 List.of(new SuppressedAction("new-phone-ad", "open service issue: openServiceIssue")),
-                                new ExperimentAssignment("exp-1", "treatment"), true, AT),
+                                new ExperimentAssignment("exp-1", "treatment", 0.5), true, AT),
                         new DecisionMade("d-2", null, "web", null, List.of(), List.of(), null, false, AT)),
                 new Case("decision-outcome", new DecisionOutcome("d-1", "p-1", "activation-help", Outcome.CLICKED, "web", AT),
                         new DecisionOutcome("d-1", null, "activation-help", Outcome.IMPRESSION, null, AT)),

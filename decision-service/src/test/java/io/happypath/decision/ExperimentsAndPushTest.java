@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +48,7 @@ class ExperimentsAndPushTest {
         String placement = "counter-" + UUID.randomUUID();
         admin().body(Map.of("name", "Store offers", "channels", List.of("store"), "placements", List.of(placement),
                 "variants", List.of(
-                        Map.of("id", "treatment", "weight", 1), Map.of("id", "control", "weight", 1, "propensity", "random"))))
+                        Map.of("id", "treatment", "weight", 3), Map.of("id", "control", "weight", 1, "propensity", "random"))))
                 .put("/v1/experiments/" + experiment).then().statusCode(201).body("id", equalTo(experiment));
         try {
             assignsStably(experiment, placement);
@@ -56,7 +57,8 @@ class ExperimentsAndPushTest {
         }
         as("decision-client").body(Map.of("profileId", "p-" + UUID.randomUUID(), "channel", "store", "placement",
                 placement)).post("/v1/decisions").then().statusCode(200).body("experiment.id",
-                        equalTo("model-control"));
+                        equalTo("model-control"))
+                .body("experiment.share", notNullValue());
     }
 
     private void assignsStably(String experiment, String placement) {
@@ -71,9 +73,12 @@ class ExperimentsAndPushTest {
                     .extract().jsonPath();
             assertThat(first.getString("experiment.id")).isEqualTo(experiment);
             assertThat(second.getString("experiment.variant")).isEqualTo(first.getString("experiment.variant"));
-            control += "control".equals(first.getString("experiment.variant")) ? 1 : 0;
+            boolean isControl = "control".equals(first.getString("experiment.variant"));
+            // Each assignment carries its variant's configured share, for the sample-ratio check downstream.
+            assertThat(first.getDouble("experiment.share")).isEqualTo(isControl ? 0.25 : 0.75);
+            control += isControl ? 1 : 0;
         }
-        // 40 fair coin flips: both variants occur (fails with probability 2^-39).
+        // 40 draws at 1 in 4: both variants occur (fails with probability 0.75^40 + 0.25^40, about 1e-5).
         assertThat(control).isBetween(1, 39);
     }
 

@@ -22,9 +22,12 @@ public final class Facts {
     public record Suppression(String actionId, String reason, String kind) {
     }
 
-    /** A decision; {@code experimentId}/{@code variant} are null outside experiments. */
+    /**
+     * A decision; {@code experimentId}/{@code variant} are null outside experiments, {@code share} (the variant's
+     * configured share) also when the decision log did not state it.
+     */
     public record Decision(String eventId, String decisionId, String profileId, String channel, String experimentId,
-            String variant, List<String> actions, List<Suppression> suppressions, Instant at) {
+            String variant, Double share, List<String> actions, List<Suppression> suppressions, Instant at) {
     }
 
     /** An outcome of an action of a decision. */

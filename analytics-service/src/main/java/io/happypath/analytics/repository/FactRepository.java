@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,6 +75,11 @@ public class FactRepository {
             + "WHERE o.outcome = 'converted' AND d.experiment_id IS NOT NULL AND d.profile_id IS NOT NULL "
             + "GROUP BY d.experiment_id, d.profile_id "
             + "ON CONFLICT (experiment_id, profile_id) DO UPDATE SET first_at = least(experiment_conversion.first_at, excluded.first_at)";
+
+    /** The newest share stated for a variant wins. */
+    private static final String UPSERT_ALLOCATION = "INSERT INTO analytics.experiment_allocation AS a "
+            + "(experiment_id, variant, share, at) VALUES ($1, $2, $3, $4) ON CONFLICT (experiment_id, variant) "
+            + "DO UPDATE SET share = excluded.share, at = excluded.at WHERE excluded.at >= a.at";
 
     private static final String INSERT_SUPPRESSION = "INSERT INTO analytics.fact_suppression "
             + "(decision_id, action_id, reason, kind, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
@@ -218,7 +224,13 @@ public class FactRepository {
         }
         List<Tuple> decisionRows = new ArrayList<>();
         List<Tuple> suppressionRows = new ArrayList<>();
+        // One row per variant and batch (its newest share), not one per decision.
+        Map<List<String>, Facts.Decision> allocations = new LinkedHashMap<>();
         for (Facts.Decision d : decisions) {
+            if (d.experimentId() != null && d.share() != null) {
+                allocations.merge(List.of(d.experimentId(), d.variant()), d,
+                        (a, b) -> b.at().isBefore(a.at()) ? a : b);
+            }
             decisionRows.add(Tuple.tuple().addString(d.eventId()).addString(d.decisionId()).addString(d.profileId())
                     .addString(d.channel()).addString(d.experimentId()).addString(d.variant())
                     .addArrayOfString(d.actions().toArray(String[]::new)).addOffsetDateTime(time(d.at())));
@@ -234,7 +246,10 @@ public class FactRepository {
         List<String> ids = new ArrayList<>();
         decisions.stream().map(Facts.Decision::profileId).filter(java.util.Objects::nonNull).forEach(ids::add);
         outcomes.stream().map(Facts.Outcome::profileId).filter(java.util.Objects::nonNull).forEach(ids::add);
+        List<Tuple> allocationRows = allocations.values().stream()
+                .map(d -> Tuple.of(d.experimentId(), d.variant(), d.share(), time(d.at()))).toList();
         return pool.withTransaction(c -> lockShared(c, ids).chain(() -> batch(c, INSERT_DECISION, decisionRows))
+                .chain(() -> batch(c, UPSERT_ALLOCATION, allocationRows))
                 .chain(() -> batch(c, INSERT_SUPPRESSION, suppressionRows))
                 .chain(() -> batch(c, INSERT_OUTCOME, outcomeRows)));
     }

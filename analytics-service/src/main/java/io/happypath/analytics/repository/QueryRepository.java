@@ -5,7 +5,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -249,6 +251,17 @@ public class QueryRepository {
                 .map(rows -> {
                     List<ExperimentStatistics.Counts> out = new ArrayList<>();
                     rows.forEach(r -> out.add(new ExperimentStatistics.Counts(r.getString(0), r.getLong(1), r.getLong(2))));
+                    return out;
+                });
+    }
+
+    /** The share of each variant of an experiment, as the decision log last stated it. */
+    public Uni<Map<String, Double>> allocation(String experimentId) {
+        return pool.preparedQuery("SELECT variant, share FROM analytics.experiment_allocation WHERE experiment_id = $1")
+                .execute(Tuple.of(experimentId))
+                .map(rows -> {
+                    Map<String, Double> out = new LinkedHashMap<>();
+                    rows.forEach(r -> out.put(r.getString(0), r.getDouble(1)));
                     return out;
                 });
     }

@@ -374,13 +374,22 @@ public class AnalyticsService {
                 });
     }
 
-    /** Experiment results; 404 when nobody was exposed to it. */
+    /**
+     * Experiment results; 404 when nobody was exposed to it. The sample-ratio check expects {@code allocation} when
+     * given, else the shares the decision log stated for the variants (equal shares when it stated none).
+     */
     public Uni<Experiment> experiment(String experimentId, Map<String, Double> allocation) {
-        return queries.experiment(experimentId).map(counts -> {
+        Uni<Map<String, Double>> stated = allocation.isEmpty()
+                ? queries.allocation(experimentId)
+                : Uni.createFrom().item(Map.of());
+        return Uni.combine().all().unis(queries.experiment(experimentId), stated).with((counts, shares) -> {
             if (counts.isEmpty()) {
                 throw ApiException.notFound("Experiment", experimentId);
             }
-            ExperimentStatistics.Result r = ExperimentStatistics.evaluate(counts, allocation);
+            // Stated shares only count when they cover every exposed variant (older decisions may not state them).
+            boolean covered = counts.stream().allMatch(c -> shares.containsKey(c.variant()));
+            Map<String, Double> expected = !allocation.isEmpty() ? allocation : covered ? shares : Map.of();
+            ExperimentStatistics.Result r = ExperimentStatistics.evaluate(counts, expected);
             return new Experiment(experimentId, r.control(), r.variants(), r.sampleRatio());
         });
     }

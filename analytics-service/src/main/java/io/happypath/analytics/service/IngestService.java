@@ -165,6 +165,7 @@ public class IngestService {
                     decisions.add(new Facts.Decision(in.id(), d.decisionId(), d.profileId(), d.channel(),
                             d.experiment() == null ? null : d.experiment().id(),
                             d.experiment() == null ? null : d.experiment().variant(),
+                            d.experiment() == null ? null : d.experiment().share(),
                             d.actions().stream().map(a -> a.actionId()).toList(), suppressions, d.at()));
                     metrics.decision(d.channel());
                     suppressions.forEach(s -> metrics.suppression(s.kind()));

@@ -42,6 +42,12 @@ public record Experiment(String id, String name, List<String> channels, List<Str
         return variants.get(variants.size() - 1);
     }
 
+    /** A variant's share of the experiment's profiles (0..1): its weight over the sum of all weights. */
+    public double share(Variant v) {
+        double total = variants.stream().mapToDouble(Variant::weight).sum();
+        return total > 0 ? v.weight() / total : 0;
+    }
+
     /**
      * @param weight the relative share of profiles
      * @param propensity {@code model} (learned, the default) or {@code random} (control group)

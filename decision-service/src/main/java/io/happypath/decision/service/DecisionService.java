@@ -279,12 +279,13 @@ public class DecisionService {
             List<Experiment> experiments, double holdout, Instant now) {
         for (Experiment x : experiments) {
             if (x.runsOn(channel, placement) && !x.variants().isEmpty()) {
-                return new ExperimentAssignment(x.id(), x.assign(subjectKey).id());
+                Experiment.Variant v = x.assign(subjectKey);
+                return new ExperimentAssignment(x.id(), v.id(), x.share(v));
             }
         }
         String month = YearMonth.from(now.atZone(ZoneOffset.UTC)).toString();
-        return new ExperimentAssignment(MODEL_CONTROL,
-                Hashing.toProportion(subjectKey + ":" + month) < holdout ? "control" : "model");
+        boolean control = Hashing.toProportion(subjectKey + ":" + month) < holdout;
+        return new ExperimentAssignment(MODEL_CONTROL, control ? "control" : "model", control ? holdout : 1 - holdout);
     }
 
     private ExperimentAssignment assign(String subjectKey, String channel, String placement,

@@ -41,6 +41,7 @@ public final class DemoMain {
     private static final Map<String, String> WRITE_KEYS = Map.of("web", "local-web", "app", "local-app", "store",
             "local-store", "callcenter", "local-callcenter", "email", "local-email");
     private static final URI COLLECTOR = URI.create("http://127.0.0.1:8081");
+    private static final URI IDENTITY = URI.create("http://127.0.0.1:8082");
     private static final URI JOURNEYS = URI.create("http://127.0.0.1:8083");
     private static final URI DECISIONS = URI.create("http://127.0.0.1:8084");
     private static final URI ANALYTICS = URI.create("http://127.0.0.1:8085");
@@ -86,7 +87,8 @@ public final class DemoMain {
         Simulator.Settings settings = new Simulator.Settings(seed, customers, Duration.ofDays(days),
                 Duration.ofSeconds(duration), run, COLLECTOR, DECISIONS,
                 Tokens.issue(keys.privateKey(), "decision-client", Duration.ofHours(2)), WRITE_KEYS,
-                Duration.ofMillis(250));
+                Duration.ofMillis(250), IDENTITY, JOURNEYS, Tokens.issue(keys.privateKey(), "analyst",
+                        Duration.ofHours(2)));
         Simulator.Stats stats = new Simulator(settings).run();
         System.out.printf("    sent %d events in %d sessions, asked for %d decisions, reported outcomes %s%n",
                 stats.messages(), stats.sessions(), stats.decisions(), stats.outcomes());

@@ -38,7 +38,8 @@ import io.happypath.contracts.Json;
  * and are sent in simulated order. Each session goes out as one Segment {@code /v1/batch} with its channel's write key;
  * a customer's next session waits for the previous one to be acknowledged plus {@code minGap}, so that the platform sees
  * each customer's channels in the order they happened. Sessions that ask for decisions call the decision-service as the
- * channel would, and the customer answers the top action (click, accept, dismiss) by its persona.
+ * channel would, once the live state holds the session's events (in real time, minutes pass), and the customer answers
+ * the top action (click, accept, dismiss; some accepted offers also convert) by its persona.
  * <p>
  * Seeded: the same seed gives the same customers, personas, events, timings and answers; identifiers carry the run id,
  * so a second run is new people, not duplicates. What the platform decides can still differ, since its models learn.
@@ -48,9 +49,13 @@ public final class Simulator {
     /**
      * @param writeKeys the write key per channel
      * @param decisionToken a bearer token with the {@code decision-client} role
+     * @param identityService where a session's decisions look the customer up before they ask
+     * @param journeyService where they check that the live state holds the session's events
+     * @param readToken a bearer token that may read identities and live states ({@code analyst})
      */
     public record Settings(long seed, int customers, Duration period, Duration duration, String run, URI collector,
-            URI decisionService, String decisionToken, Map<String, String> writeKeys, Duration minGap) {
+            URI decisionService, String decisionToken, Map<String, String> writeKeys, Duration minGap,
+            URI identityService, URI journeyService, String readToken) {
     }
 
     /** What a run sent and saw. */
@@ -116,6 +121,12 @@ public final class Simulator {
 
     private static final ObjectMapper JSON = Json.newMapper();
 
+    /** How long a session's decisions wait at most for the platform to hold the session's events. */
+    static final Duration SETTLE = Duration.ofSeconds(10);
+
+    /** The chance that an accepted offer is also converted (the purchase made, the activation fixed). */
+    static final double CONVERSION_AFTER_ACCEPT = 0.4;
+
     private final Settings settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Stats stats = new Stats();
@@ -161,7 +172,9 @@ public final class Simulator {
             }
         }
         AtomicInteger inFlight = new AtomicInteger();
-        ExecutorService workers = Executors.newFixedThreadPool(16);
+        // Sessions with decisions wait for the platform before asking: enough workers that the waits do not delay the
+        // schedule.
+        ExecutorService workers = Executors.newFixedThreadPool(32);
         try {
             while (true) {
                 Due due;
@@ -225,20 +238,83 @@ public final class Simulator {
             }
             stats.messages.add(batch.size());
         }
+        if (!session.decisions().isEmpty() && !awaitTakenIn(session, batch)) {
+            Stats.count(stats.failures, "decided before the platform held the session's events");
+        }
         for (String placement : session.decisions()) {
             decide(session, placement);
         }
     }
 
+    /**
+     * Waits until the live state holds the session's last track event, at most {@link #SETTLE}. Compressed time puts
+     * the checkout decision milliseconds after the identify that carries a trait; in real time minutes pass, and the
+     * platform has taken the events in by then: waiting for it keeps what the decision can know, on any machine.
+     */
+    private boolean awaitTakenIn(Session session, ArrayNode batch) {
+        JsonNode last = null;
+        for (JsonNode m : batch) {
+            last = "track".equals(m.path("type").asText()) ? m : last;
+        }
+        if (last == null) {
+            return true;
+        }
+        Map.Entry<String, String> id = identifier(session);
+        String event = last.path("event").asText();
+        Instant at = Instant.parse(last.path("timestamp").asText());
+        String auth = "Bearer " + settings.readToken();
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        try {
+            do {
+                JsonNode identity = get(settings.identityService().resolve("/v1/identities/" + id.getKey() + "/"
+                        + id.getValue()), auth);
+                JsonNode state = identity == null
+                        ? null
+                        : get(settings.journeyService().resolve("/v1/profiles/"
+                                + identity.path("profileId").asText() + "/state"), auth);
+                if (state != null) {
+                    for (JsonNode t : state.path("lastTouchpoints")) {
+                        // The collector's skew correction may move the time by the request's transit, not more.
+                        if (session.channel().equals(t.path("channel").asText()) && event.equals(t.path("event")
+                                .asText())
+                                && Duration.between(at, Instant.parse(t.path("at").asText())).abs()
+                                        .compareTo(Duration.ofSeconds(2)) < 0) {
+                            return true;
+                        }
+                    }
+                }
+                Thread.sleep(50);
+            } while (System.nanoTime() < deadline);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    /** The identifier the session's channel knows the customer by, as its decisions name them. */
+    private static Map.Entry<String, String> identifier(Session session) {
+        Customer c = session.customer();
+        return switch (session.channel()) {
+            case "web" -> Map.entry("anonymous_id", c.webAnonymousId());
+            case "app" -> Map.entry("anonymous_id", c.appAnonymousId());
+            default -> Map.entry("user_id", c.userId());
+        };
+    }
+
+    /** A GET's JSON body when it answers 200, else null. */
+    private JsonNode get(URI uri, String authorization) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .header("Authorization", authorization).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    }
+
     private void decide(Session session, String placement) {
         Customer c = session.customer();
         ObjectNode request = JSON.createObjectNode();
-        ObjectNode ids = request.putObject("identifiers");
-        switch (session.channel()) {
-            case "web" -> ids.put("anonymous_id", c.webAnonymousId());
-            case "app" -> ids.put("anonymous_id", c.appAnonymousId());
-            default -> ids.put("user_id", c.userId());
-        }
+        Map.Entry<String, String> id = identifier(session);
+        request.putObject("identifiers").put(id.getKey(), id.getValue());
         request.put("channel", session.channel()).put("placement", placement).put("limit", 3);
         String auth = "Bearer " + settings.decisionToken();
         HttpResponse<String> r = post(settings.decisionService().resolve("/v1/decisions"), auth, request, "decision");
@@ -265,15 +341,24 @@ public final class Simulator {
         String outcome = answers.nextDouble() < c.persona().clickChance(actionId)
                 ? (answers.nextDouble() < 0.5 ? "accepted" : "clicked")
                 : (answers.nextDouble() < 0.5 ? "dismissed" : null);
-        if (outcome != null) {
-            ObjectNode body = JSON.createObjectNode().put("actionId", actionId).put("outcome", outcome);
-            URI uri = settings.decisionService().resolve("/v1/decisions/" + decision.path("decisionId").asText()
-                    + "/outcomes");
-            HttpResponse<String> o = post(uri, auth, body, "outcome");
-            if (o != null && o.statusCode() == 202) {
-                Stats.count(stats.outcomes, outcome);
-            }
+        if (outcome != null && report(decision, actionId, outcome, auth) && "accepted".equals(outcome)
+                && answers.nextDouble() < CONVERSION_AFTER_ACCEPT) {
+            // Some accepted offers go through to the end (the purchase, the fixed activation): the experiment's goal.
+            report(decision, actionId, "converted", auth);
         }
+    }
+
+    /** Reports an outcome of a decision's action; true when the decision-service took it. */
+    private boolean report(JsonNode decision, String actionId, String outcome, String auth) {
+        ObjectNode body = JSON.createObjectNode().put("actionId", actionId).put("outcome", outcome);
+        URI uri = settings.decisionService().resolve("/v1/decisions/" + decision.path("decisionId").asText()
+                + "/outcomes");
+        HttpResponse<String> o = post(uri, auth, body, "outcome");
+        if (o != null && o.statusCode() == 202) {
+            Stats.count(stats.outcomes, outcome);
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -17,7 +17,7 @@ class SimulatorTest {
     private static Simulator simulator(long seed, int customers, String run) {
         return new Simulator(new Simulator.Settings(seed, customers, Duration.ofDays(14), Duration.ofSeconds(60), run,
                 URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:1"), "token", Map.of(),
-                Duration.ofMillis(250)));
+                Duration.ofMillis(250), URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:1"), "token"));
     }
 
     @Test
