@@ -379,17 +379,16 @@ public class AnalyticsService {
      * given, else the shares the decision log stated for the variants (equal shares when it stated none).
      */
     public Uni<Experiment> experiment(String experimentId, Map<String, Double> allocation) {
-        Uni<Map<String, Double>> stated = allocation.isEmpty()
+        Uni<Map<String, Double>> expected = allocation.isEmpty()
                 ? queries.allocation(experimentId)
-                : Uni.createFrom().item(Map.of());
-        return Uni.combine().all().unis(queries.experiment(experimentId), stated).with((counts, shares) -> {
+                : Uni.createFrom().item(allocation);
+        return Uni.combine().all().unis(queries.experiment(experimentId), expected).with((counts, shares) -> {
             if (counts.isEmpty()) {
                 throw ApiException.notFound("Experiment", experimentId);
             }
             // Stated shares only count when they cover every exposed variant (older decisions may not state them).
-            boolean covered = counts.stream().allMatch(c -> shares.containsKey(c.variant()));
-            Map<String, Double> expected = !allocation.isEmpty() ? allocation : covered ? shares : Map.of();
-            ExperimentStatistics.Result r = ExperimentStatistics.evaluate(counts, expected);
+            boolean usable = !allocation.isEmpty() || counts.stream().allMatch(c -> shares.containsKey(c.variant()));
+            ExperimentStatistics.Result r = ExperimentStatistics.evaluate(counts, usable ? shares : Map.of());
             return new Experiment(experimentId, r.control(), r.variants(), r.sampleRatio());
         });
     }

@@ -131,10 +131,12 @@ public final class E2eBenchMain {
                 shed += System.nanoTime() >= measureFrom ? 1 : 0;
             } else {
                 long visible = bench.awaitTouchpoint(probeProfiles.get(p), event, Duration.ofSeconds(10));
-                if (acknowledged >= measureFrom && visible < 0) {
-                    timeouts++;
-                } else if (acknowledged >= measureFrom) {
-                    latency.recordValue(visible - acknowledged);
+                if (acknowledged >= measureFrom) {
+                    if (visible < 0) {
+                        timeouts++;
+                    } else {
+                        latency.recordValue(visible - acknowledged);
+                    }
                 }
             }
             long next = started + Duration.ofMillis(probeIntervalMs).toNanos();
