@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.happypath.contracts.CloudEventTypes;
@@ -41,9 +40,6 @@ import io.restassured.path.json.JsonPath;
 @WithTestResource(JwtTestResource.class)
 @WithTestResource(UpstreamStub.class)
 class DecisionPipelineTest {
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
 
     private static Map<String, Object> action(String name, String group, String placement) {
         Map<String, Object> a = new HashMap<>();
@@ -111,7 +107,7 @@ class DecisionPipelineTest {
         String profile = "p-" + UUID.randomUUID();
         stubProfile(profile, Map.of("profile", Map.of("traits", Map.of())));
         String decisionId = decide(decisionRequest(profile, placement)).getString("decisionId");
-        try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
+        try (KafkaTestClient kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers())) {
             var records = kafka.read(Topics.DECISIONS, r -> profile.equals(r.key()), 1, Duration.ofSeconds(30));
             assertThat(records).hasSize(1);
             assertThat(KafkaTestClient.header(records.get(0), "ce_type")).isEqualTo(CloudEventTypes.DECISION_MADE);

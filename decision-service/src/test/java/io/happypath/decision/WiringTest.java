@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.hasItem;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.happypath.contracts.CloudEventTypes;
@@ -27,9 +26,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(JwtTestResource.class)
 @WithTestResource(UpstreamStub.class)
 class WiringTest {
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
 
     @Test
     void readyWithEveryDependencyChecked() {
@@ -52,7 +48,7 @@ class WiringTest {
     void consumesItsInputTopic() {
         String metric = "happypath_decision_events_consumed_total{topic=\"hp.journey.v1\",type=\"io.happypath.journey.stage.entered\"}";
         double before = metricValue(metric);
-        try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
+        try (KafkaTestClient kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers())) {
             kafka.sendCloudEvent(Topics.JOURNEY, "profile-" + UUID.randomUUID(), UUID.randomUUID().toString(),
                     CloudEventTypes.STAGE_ENTERED, "/test", "{}");
         }

@@ -7,6 +7,9 @@ import static io.happypath.helm.Manifests.render;
 import static io.happypath.helm.Manifests.renderWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -275,6 +278,24 @@ class HelmChartTest {
                 .allMatch(i -> i.endsWith(":1.2.3-native"));
         assertThat(images(render("services.decision.image.repository", "registry.local/decide",
                 "services.decision.image.tag", "dev"))).contains("registry.local/decide:dev");
+    }
+
+    @Test
+    void kindInstallValuesUseTheLoadedImagesAndTheDependenciesOfTheCiCluster() throws IOException {
+        var kind = renderWith(Manifests.CHART.resolve("ci/kind-values.yaml"));
+        assertThat(images(kind)).hasSize(5).allMatch(i -> i.matches("happypath\\.local/[a-z-]+:ci"));
+        assertThat(ofType(kind, Deployment.class)).allSatisfy(d -> assertThat(d.getSpec().getReplicas()).isOne());
+        // The hosts the values name are the Services of helm/ci/dependencies.yaml.
+        List<String> services = ofType(Manifests.parse(Files.readString(Path.of("ci/dependencies.yaml"))),
+                Service.class).stream().map(
+                        s -> s.getMetadata().getName() + "." + s.getMetadata().getNamespace()
+                                + ".svc:" + s.getSpec().getPorts().get(0).getPort())
+                .toList();
+        ConfigMap identity = configMap(kind, "happypath-identity-service");
+        assertThat(services).contains(
+                identity.getData().get("HAPPYPATH_DB_HOST") + ":" + identity.getData().get("HAPPYPATH_DB_PORT"),
+                identity.getData().get("HAPPYPATH_KAFKA_BOOTSTRAP_SERVERS"),
+                identity.getData().get("HAPPYPATH_REDIS_URL").replace("redis://", ""));
     }
 
     @Test

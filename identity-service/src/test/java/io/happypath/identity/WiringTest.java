@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.hasItem;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.happypath.contracts.CloudEventTypes;
@@ -25,9 +24,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(io.happypath.devstack.JwtTestResource.class)
 class WiringTest {
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
 
     @Test
     void readyWithEveryDependencyChecked() {
@@ -50,7 +46,7 @@ class WiringTest {
     void consumesItsInputTopic() {
         String metric = "happypath_identity_events_consumed_total{topic=\"hp.events.raw.v1\",type=\"io.happypath.event.track\"}";
         double before = metricValue(metric);
-        try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
+        try (KafkaTestClient kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers())) {
             kafka.sendCloudEvent(Topics.RAW_EVENTS, "profile-" + UUID.randomUUID(), UUID.randomUUID().toString(),
                     CloudEventTypes.TRACK, "/test", "{}");
         }

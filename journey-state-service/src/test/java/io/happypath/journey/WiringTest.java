@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.hasItem;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.happypath.contracts.CloudEventTypes;
@@ -26,9 +25,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(JwtTestResource.class)
 class WiringTest {
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
 
     @Test
     void readyWithEveryDependencyChecked() {
@@ -51,7 +47,7 @@ class WiringTest {
     void consumesItsInputTopic() {
         String metric = "happypath_journey_events_consumed_total{topic=\"hp.events.v1\",type=\"io.happypath.event.track\"}";
         double before = metricValue(metric);
-        try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
+        try (KafkaTestClient kafka = new KafkaTestClient(KafkaBrokerResource.bootstrapServers())) {
             kafka.sendCloudEvent(Topics.EVENTS, "profile-" + UUID.randomUUID(), UUID.randomUUID().toString(),
                     CloudEventTypes.TRACK, "/test", "{}");
         }

@@ -2,6 +2,7 @@ package io.happypath.identity.messaging;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -55,7 +56,7 @@ public class Inputs {
      * The previous batch's publish and acknowledgement. It runs while the next batch is resolved (the two use
      * different resources: Kafka and the database); at most one is in flight.
      */
-    private volatile Uni<Void> previous = Uni.createFrom().voidItem();
+    private volatile CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
 
     @Incoming("raw-events")
     public Uni<Void> rawEvents(KafkaRecordBatch<String, String> batch) {
@@ -74,22 +75,23 @@ public class Inputs {
                         .collect().last())
                 .map(result -> {
                     long resolved = System.nanoTime();
-                    Uni<Void> before = previous;
+                    CompletableFuture<Void> before = previous;
                     Uni<Void> publish = publish(result.outgoing()); // counts as being published from now on
+                    // A plain future completed by the subscription: once done it references neither this batch nor
+                    // the one before (a Uni chained on the previous batch's Uni kept every batch since the start).
+                    CompletableFuture<Void> published = new CompletableFuture<>();
                     // After the previous batch's publish, so that the producer receives the messages in poll order.
-                    Uni<Void> publishing = before.chain(() -> publish)
+                    Uni.createFrom().completionStage(before).chain(() -> publish)
                             .chain(() -> acknowledge(batch))
                             .invoke(() -> LOG.debugf("Batch of %d raw events: resolved in %d ms, published in %d ms",
                                     records.size(), (resolved - started) / 1_000_000,
                                     (System.nanoTime() - resolved) / 1_000_000))
-                            .memoize().indefinitely();
-                    publishing.subscribe().with(x -> {
-                    });
-                    previous = publishing;
+                            .subscribe().with(x -> published.complete(null), published::completeExceptionally);
+                    previous = published;
                     return before;
                 })
                 // Back-pressure: the next poll waits until the previous batch is published.
-                .chain(before -> before)
+                .chain(before -> Uni.createFrom().completionStage(before))
                 .onFailure().recoverWithUni(e -> {
                     // Not expected (resolveBatch rejects instead of failing); the batch goes to the dead-letter topic.
                     LOG.errorf(e, "Could not process a batch of %d raw events", records.size());
