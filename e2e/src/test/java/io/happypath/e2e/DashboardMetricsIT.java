@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -34,15 +33,12 @@ import io.restassured.path.json.JsonPath;
 class DashboardMetricsIT {
 
     private static final Path DASHBOARDS = Stack.ROOT.resolve("helm/happypath/dashboards");
-    private static final Map<String, String> WRITE_KEYS = Map.of("web", "local-web", "app", "local-app", "store",
-            "local-store", "callcenter", "local-callcenter", "email", "local-email");
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
     static void stack() throws Exception {
-        Stack.up();
-        DemoDefinitions.install(Stack.JOURNEYS, Stack.DECISIONS, Stack.token("admin"));
+        Stack.upWithDemoDefinitions();
     }
 
     @Test
@@ -51,7 +47,8 @@ class DashboardMetricsIT {
         assertThat(queried).as("the dashboards' metrics").hasSizeGreaterThan(20);
 
         Simulator.Stats stats = new Simulator(new Simulator.Settings(7, 40, Duration.ofDays(14), Duration.ofSeconds(20),
-                "e2e-metrics-" + run, Stack.COLLECTOR, Stack.DECISIONS, Stack.token("decision-client"), WRITE_KEYS,
+                "e2e-metrics-" + run, Stack.COLLECTOR, Stack.DECISIONS, Stack.token("decision-client"),
+                DemoDefinitions.WRITE_KEYS,
                 Duration.ofMillis(250), Stack.IDENTITY, Stack.JOURNEYS, Stack.token("analyst"))).run();
         assertThat(stats.decisions()).as("decisions asked by the simulated customers").isPositive();
 

@@ -23,7 +23,6 @@ import com.segment.analytics.messages.PageMessage;
 import com.segment.analytics.messages.TrackMessage;
 
 import io.happypath.devstack.KafkaTestClient;
-import io.happypath.devstack.demo.DemoDefinitions;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -48,8 +47,7 @@ class PhoneStoryIT {
 
     @BeforeAll
     static void stack() throws Exception {
-        Stack.up();
-        DemoDefinitions.install(Stack.JOURNEYS, Stack.DECISIONS, Stack.token("admin"));
+        Stack.upWithDemoDefinitions();
     }
 
     @Test

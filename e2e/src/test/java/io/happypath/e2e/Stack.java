@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import io.happypath.devstack.JwtKeys;
 import io.happypath.devstack.Tokens;
+import io.happypath.devstack.demo.DemoDefinitions;
 
 /**
  * The platform as the launcher runs it: a Kafka broker and the five packaged services as separate processes, against
@@ -53,6 +54,12 @@ final class Stack {
         if (up.exitCode() != 0) {
             throw new IllegalStateException("./happypath up failed:\n" + up.output());
         }
+    }
+
+    /** {@link #up()}, then the demo's journeys, actions, policies and experiment (installing them again is harmless). */
+    static void upWithDemoDefinitions() throws IOException, InterruptedException {
+        up();
+        DemoDefinitions.install(JOURNEYS, DECISIONS, token("admin"));
     }
 
     /**

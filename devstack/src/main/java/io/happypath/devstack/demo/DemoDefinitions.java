@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +23,10 @@ import io.happypath.contracts.Json;
  * installing twice needs no clean-up. The e2e tests install the same definitions.
  */
 public final class DemoDefinitions {
+
+    /** The local stack's write key per channel (the collector's %dev sources), as the simulator sends with them. */
+    public static final Map<String, String> WRITE_KEYS = Map.of("web", "local-web", "app", "local-app", "store",
+            "local-store", "callcenter", "local-callcenter", "email", "local-email");
 
     private static final ObjectMapper JSON = Json.newMapper();
 

@@ -38,8 +38,6 @@ import io.happypath.devstack.sim.Simulator;
 public final class DemoMain {
 
     private static final ObjectMapper JSON = Json.newMapper();
-    private static final Map<String, String> WRITE_KEYS = Map.of("web", "local-web", "app", "local-app", "store",
-            "local-store", "callcenter", "local-callcenter", "email", "local-email");
     private static final URI COLLECTOR = URI.create("http://127.0.0.1:8081");
     private static final URI IDENTITY = URI.create("http://127.0.0.1:8082");
     private static final URI JOURNEYS = URI.create("http://127.0.0.1:8083");
@@ -86,7 +84,7 @@ public final class DemoMain {
         double consumedBefore = demo.consumedByAnalytics();
         Simulator.Settings settings = new Simulator.Settings(seed, customers, Duration.ofDays(days),
                 Duration.ofSeconds(duration), run, COLLECTOR, DECISIONS,
-                Tokens.issue(keys.privateKey(), "decision-client", Duration.ofHours(2)), WRITE_KEYS,
+                Tokens.issue(keys.privateKey(), "decision-client", Duration.ofHours(2)), DemoDefinitions.WRITE_KEYS,
                 Duration.ofMillis(250), IDENTITY, JOURNEYS, Tokens.issue(keys.privateKey(), "analyst",
                         Duration.ofHours(2)));
         Simulator.Stats stats = new Simulator(settings).run();
