@@ -1,5 +1,9 @@
 package io.happypath.devstack;
 
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
 /** Reads values out of a Prometheus text scrape ({@code /q/metrics}) in tests. */
 public final class PrometheusText {
 
@@ -14,6 +18,12 @@ public final class PrometheusText {
         return scrape.lines().filter(l -> l.startsWith(series + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
                 .findFirst().orElse(0);
+    }
+
+    /** The metric names of every series in the scrape, e.g. {@code jvm_memory_used_bytes}. */
+    public static Set<String> names(String scrape) {
+        return scrape.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** The sum of every series of a metric, whatever its labels, e.g. all {@code happypath_analytics_events_consumed_total}. */

@@ -29,4 +29,10 @@ class PrometheusTextTest {
         assertThat(PrometheusText.sum(scrape, "happypath_x_events_consumed_total")).isEqualTo(11.0);
         assertThat(PrometheusText.sum(scrape, "happypath_y_total")).isZero();
     }
+
+    @Test
+    void namesEveryMetricOnceWithoutComments() {
+        assertThat(PrometheusText.names(SCRAPE + "jvm_threads_live_threads 12.0\n"))
+                .containsExactly("happypath_x_events_consumed_total", "jvm_threads_live_threads");
+    }
 }

@@ -21,6 +21,7 @@ import io.happypath.contracts.CloudEventTypes;
 import io.happypath.contracts.Topics;
 import io.happypath.devstack.KafkaTestClient;
 import io.happypath.devstack.PromQl;
+import io.happypath.devstack.PrometheusText;
 import io.happypath.devstack.demo.DemoDefinitions;
 import io.happypath.devstack.sim.Simulator;
 import io.restassured.path.json.JsonPath;
@@ -92,16 +93,9 @@ class DashboardMetricsIT {
     private static Set<String> exported() {
         Set<String> names = new TreeSet<>();
         for (int port : Stack.SERVICES.values()) {
-            given().baseUri("http://127.0.0.1:" + port).get("/q/metrics").then().statusCode(200).extract().asString()
-                    .lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
-                    .map(l -> l.substring(0, indexOfAny(l, '{', ' '))).forEach(names::add);
+            names.addAll(PrometheusText.names(given().baseUri("http://127.0.0.1:" + port).get("/q/metrics").then()
+                    .statusCode(200).extract().asString()));
         }
         return names;
-    }
-
-    private static int indexOfAny(String line, char a, char b) {
-        int i = line.indexOf(a);
-        int j = line.indexOf(b);
-        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
     }
 }
