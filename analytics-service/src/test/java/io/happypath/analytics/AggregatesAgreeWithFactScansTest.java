@@ -4,12 +4,15 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -212,6 +215,49 @@ class AggregatesAgreeWithFactScansTest {
                 io.happypath.analytics.domain.Breakdown.NONE).await().indefinitely();
         assertEquals(3, a.stages().size());
         assertTrue(a.stages().get(0).entered() > 100, "enough profiles to compare: " + a.stages().get(0).entered());
+    }
+
+    @Test
+    void funnelDayCountsEqualThePerProfileRowsTheyCount() {
+        for (String journey : new String[]{journeyA, journeyB}) {
+            assertEquals(rows("SELECT stage, (first_at AT TIME ZONE 'UTC')::date, count(*), sum(entries) "
+                    + "FROM analytics.stage_entry WHERE journey_id = $1 GROUP BY 1, 2", journey),
+                    rows("SELECT stage, day, profiles, entries FROM analytics.stage_day "
+                            + "WHERE journey_id = $1 AND (profiles <> 0 OR entries <> 0)", journey),
+                    journey);
+            assertEquals(rows("SELECT stage, next_stage, (entered_at AT TIME ZONE 'UTC')::date, "
+                    + "analytics.seconds_bucket(extract(epoch FROM converted_at - entered_at)), count(*) "
+                    + "FROM analytics.stage_conversion WHERE journey_id = $1 GROUP BY 1, 2, 3, 4", journey),
+                    rows("SELECT stage, next_stage, day, seconds, profiles FROM analytics.conversion_day "
+                            + "WHERE journey_id = $1 AND profiles <> 0", journey),
+                    journey);
+        }
+        assertTrue(rows("SELECT * FROM analytics.conversion_day WHERE journey_id = $1", journeyA).size() > 50);
+    }
+
+    @Test
+    void timesToConvertAreBucketedAsDocumented() {
+        Random random = new Random(7);
+        for (int i = 0; i < 2000; i++) {
+            // Thousandths of a second, from 0 to about a month, with each order of magnitude as likely.
+            BigDecimal seconds = BigDecimal.valueOf((long) Math.pow(10, random.nextDouble() * 9.5), 3);
+            long bucket = pool.preparedQuery("SELECT analytics.seconds_bucket($1::numeric)")
+                    .execute(Tuple.of(seconds)).await().indefinitely().iterator().next().getLong(0);
+            assertEquals(PathsAndFunnelTest.asReported(seconds.doubleValue()), bucket, 0.0, seconds.toPlainString());
+        }
+    }
+
+    /** The rows of a query, each as the list of its values in text. */
+    Set<List<String>> rows(String sql, String param) {
+        Set<List<String>> out = new HashSet<>();
+        pool.preparedQuery(sql).execute(Tuple.of(param)).await().indefinitely().forEach(r -> {
+            List<String> row = new ArrayList<>();
+            for (int c = 0; c < r.size(); c++) {
+                row.add(String.valueOf(r.getValue(c)));
+            }
+            out.add(row);
+        });
+        return out;
     }
 
     @Test

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -309,12 +312,23 @@ class PathsAndFunnelTest {
     }
 
     /** PostgreSQL's percentile_cont: linear interpolation between the closest ranks. */
+    /**
+     * The {@code q} percentile (interpolated like PostgreSQL's {@code percentile_cont}) of the times as the funnel
+     * reports them: whole seconds below 1,000 s, three significant digits above, halves rounded up.
+     */
     static double percentile(List<Double> values, double q) {
-        List<Double> v = new ArrayList<>(values);
+        List<Double> v = new ArrayList<>(values.stream().map(PathsAndFunnelTest::asReported).toList());
         Collections.sort(v);
         double pos = q * (v.size() - 1);
         int lo = (int) Math.floor(pos);
         int hi = (int) Math.ceil(pos);
         return v.get(lo) + (v.get(hi) - v.get(lo)) * (pos - lo);
+    }
+
+    static double asReported(double seconds) {
+        BigDecimal s = BigDecimal.valueOf(seconds);
+        return seconds < 1000
+                ? s.setScale(0, RoundingMode.HALF_UP).doubleValue()
+                : s.round(new MathContext(3, RoundingMode.HALF_UP)).doubleValue();
     }
 }

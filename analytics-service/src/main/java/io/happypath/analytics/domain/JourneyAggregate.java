@@ -1,6 +1,7 @@
 package io.happypath.analytics.domain;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,17 +12,17 @@ import java.util.TreeSet;
 
 /**
  * What one profile's first stage entries contribute to the journey aggregates: the journeys it entered, a
- * stage-to-stage conversion for every pair of stages it entered in that order (with the time between), and each
+ * stage-to-stage conversion for every pair of stages it entered in that order (with the time between), each
  * stage's rank in its order of first entries (SQL's {@code rank()}: ties share a rank), whose average over profiles
- * orders a funnel's stages.
+ * orders a funnel's stages, and its entries and conversions in the funnel's counts per day.
  */
 public final class JourneyAggregate {
 
     private JourneyAggregate() {
     }
 
-    /** A profile's first entry into a stage. */
-    public record Entry(String journeyId, String stage, Instant firstAt) {
+    /** A profile's first entry into a stage, and how many times it entered the stage in all. */
+    public record Entry(String journeyId, String stage, Instant firstAt, int entries) {
     }
 
     /** A journey's stage. */
@@ -83,6 +84,41 @@ public final class JourneyAggregate {
         public Map<StageKey, long[]> changes() {
             changes.values().removeIf(c -> c[0] == 0 && c[1] == 0);
             return changes;
+        }
+    }
+
+    /** A value counted once ({@code sign} 1) or taken away ({@code sign} −1). */
+    public record Signed<T>(T value, int sign) {
+    }
+
+    /**
+     * Changes to the funnel's counts per day: the entries and conversions a profile no longer has are taken away,
+     * the ones it has now are added; what did not change is left out.
+     */
+    public static final class DayDelta {
+
+        private final List<Signed<Entry>> entries = new ArrayList<>();
+        private final List<Signed<Conversion>> conversions = new ArrayList<>();
+
+        /** Adds the change of one profile from {@code before} to {@code after} (entries and their conversions). */
+        public DayDelta add(Collection<Entry> before, Collection<Entry> after, Set<Conversion> conversionsBefore,
+                Set<Conversion> conversionsAfter) {
+            changes(before, after, entries);
+            changes(conversionsBefore, conversionsAfter, conversions);
+            return this;
+        }
+
+        private static <T> void changes(Collection<T> before, Collection<T> after, List<Signed<T>> out) {
+            before.stream().filter(x -> !after.contains(x)).forEach(x -> out.add(new Signed<>(x, -1)));
+            after.stream().filter(x -> !before.contains(x)).forEach(x -> out.add(new Signed<>(x, 1)));
+        }
+
+        public List<Signed<Entry>> entries() {
+            return entries;
+        }
+
+        public List<Signed<Conversion>> conversions() {
+            return conversions;
         }
     }
 }

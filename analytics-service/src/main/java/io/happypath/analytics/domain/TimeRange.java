@@ -23,6 +23,37 @@ public record TimeRange(Instant from, Instant to) {
     }
 
     /**
+     * The whole UTC days inside the range, {@code [firstDay, endDay)}; {@code firstDay} equals {@code endDay} when the
+     * range holds no whole day.
+     */
+    public record WholeDays(LocalDate firstDay, LocalDate endDay) {
+
+        public boolean isEmpty() {
+            return !firstDay.isBefore(endDay);
+        }
+
+        /** The start of the first whole day. */
+        public Instant from() {
+            return firstDay.atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+
+        /** The end of the last whole day. */
+        public Instant to() {
+            return endDay.atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+    }
+
+    /** The whole UTC days inside this range. */
+    public WholeDays wholeDays() {
+        LocalDate firstDay = from.atZone(ZoneOffset.UTC).toLocalDate();
+        if (!firstDay.atStartOfDay(ZoneOffset.UTC).toInstant().equals(from)) {
+            firstDay = firstDay.plusDays(1);
+        }
+        LocalDate endDay = to.atZone(ZoneOffset.UTC).toLocalDate();
+        return new WholeDays(firstDay, endDay.isBefore(firstDay) ? firstDay : endDay);
+    }
+
+    /**
      * Parses the query parameters; a missing {@code to} is {@code now}, a missing {@code from} is
      * {@link #DEFAULT_SPAN} before {@code to}.
      *

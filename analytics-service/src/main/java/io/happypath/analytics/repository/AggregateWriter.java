@@ -21,6 +21,7 @@ import io.happypath.analytics.domain.Facts;
 import io.happypath.analytics.domain.JourneyAggregate;
 import io.happypath.analytics.domain.JourneyAggregate.Conversion;
 import io.happypath.analytics.domain.JourneyAggregate.Entry;
+import io.happypath.analytics.domain.JourneyAggregate.Signed;
 import io.happypath.analytics.domain.PathAggregate;
 import io.happypath.analytics.domain.PathRuns;
 import io.smallrye.mutiny.Uni;
@@ -32,8 +33,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Keeps the per-profile aggregates in step with the facts, inside the transaction that writes them: each profile's
  * path ({@code profile_path}), the Sankey counts its path contributes ({@code path_node}, {@code path_link}), the
- * journeys it entered ({@code journey_profile}), its stage-to-stage conversions ({@code stage_conversion}) and its stage
- * ranks ({@code journey_stage}). Every change is applied as a difference: what the profile contributed before is taken
+ * journeys it entered ({@code journey_profile}), its stage-to-stage conversions ({@code stage_conversion}), its stage
+ * ranks ({@code journey_stage}) and the funnel's counts per day its entries and conversions make ({@code stage_day},
+ * {@code conversion_day}). Every change is applied as a difference: what the profile contributed before is taken
  * away and what it contributes now is added, so the counts stay exact whatever order facts, merges and erasures come
  * in.
  * <p>
@@ -130,6 +132,7 @@ public class AggregateWriter {
                             Map<String, StoredPath> paths = new TreeMap<>();
                             PathAggregate.Delta pathDelta = new PathAggregate.Delta();
                             JourneyAggregate.RankDelta ranks = new JourneyAggregate.RankDelta();
+                            JourneyAggregate.DayDelta days = new JourneyAggregate.DayDelta();
                             List<ProfileConversion> removed = new ArrayList<>();
                             List<ProfileConversion> upserted = new ArrayList<>();
                             List<String[]> journeysGone = new ArrayList<>();
@@ -149,8 +152,10 @@ public class AggregateWriter {
                                 }
                                 if (!e0.equals(e1)) {
                                     ranks.add(e0, -1).add(e1, 1);
-                                    diff(p, JourneyAggregate.conversions(e0), JourneyAggregate.conversions(e1), removed,
-                                            upserted);
+                                    Set<Conversion> c0 = JourneyAggregate.conversions(e0);
+                                    Set<Conversion> c1 = JourneyAggregate.conversions(e1);
+                                    diff(p, c0, c1, removed, upserted);
+                                    days.add(e0, e1, c0, c1);
                                     j0.stream().filter(j -> !j1.contains(j)).forEach(j -> journeysGone.add(new String[]{j, p}));
                                     j1.stream().filter(j -> !j0.contains(j)).forEach(j -> journeysNew.add(new String[]{j, p}));
                                 }
@@ -159,6 +164,7 @@ public class AggregateWriter {
                                     .chain(() -> writeJourneyProfiles(c, journeysGone, journeysNew))
                                     .chain(() -> writeConversions(c, removed, upserted))
                                     .chain(() -> writeRanks(c, ranks))
+                                    .chain(() -> writeDays(c, days))
                                     .chain(() -> writeCounts(c, pathDelta));
                         }))));
     }
@@ -228,14 +234,15 @@ public class AggregateWriter {
 
     /** The first stage entries of the profiles. */
     Uni<Map<String, List<Entry>>> entries(SqlConnection c, Collection<String> profileIds) {
-        return c.preparedQuery("SELECT profile_id, journey_id, stage, first_at FROM analytics.stage_entry "
+        return c.preparedQuery("SELECT profile_id, journey_id, stage, first_at, entries FROM analytics.stage_entry "
                 + "WHERE profile_id = ANY($1)")
                 .execute(Tuple.tuple().addArrayOfString(profileIds.toArray(String[]::new)))
                 .map(rows -> {
                     Map<String, List<Entry>> out = new HashMap<>();
                     for (Row r : rows) {
                         out.computeIfAbsent(r.getString(0), p -> new ArrayList<>())
-                                .add(new Entry(r.getString(1), r.getString(2), r.getOffsetDateTime(3).toInstant()));
+                                .add(new Entry(r.getString(1), r.getString(2), r.getOffsetDateTime(3).toInstant(),
+                                        r.getInteger(4)));
                     }
                     // Compared as lists before and after a change: a fixed order.
                     out.values().forEach(l -> l.sort(java.util.Comparator.comparing(Entry::journeyId)
@@ -418,6 +425,51 @@ public class AggregateWriter {
                         .addArrayOfLong(keys.stream().map(k -> changes.get(k)[0]).toArray(Long[]::new))
                         .addArrayOfLong(keys.stream().map(k -> changes.get(k)[1]).toArray(Long[]::new)))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Adds the changes of the funnel's counts per day; the database groups them by day and time bucket (the bucket is
+     * its {@code seconds_bucket}, so rows and counts cannot disagree) and writes in key order.
+     */
+    private Uni<Void> writeDays(SqlConnection c, JourneyAggregate.DayDelta delta) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        List<Signed<Entry>> entries = delta.entries();
+        if (!entries.isEmpty()) {
+            Tuple t = Tuple.tuple()
+                    .addArrayOfString(entries.stream().map(x -> x.value().journeyId()).toArray(String[]::new))
+                    .addArrayOfString(entries.stream().map(x -> x.value().stage()).toArray(String[]::new))
+                    .addArrayOfOffsetDateTime(entries.stream().map(x -> time(x.value().firstAt()))
+                            .toArray(OffsetDateTime[]::new))
+                    .addArrayOfInteger(entries.stream().map(Signed::sign).toArray(Integer[]::new))
+                    .addArrayOfInteger(entries.stream().map(x -> x.sign() * x.value().entries()).toArray(Integer[]::new));
+            chain = chain.chain(() -> c.preparedQuery("INSERT INTO analytics.stage_day AS t "
+                    + "(journey_id, stage, day, profiles, entries) SELECT j, s, (a AT TIME ZONE 'UTC')::date, sum(n), sum(e) "
+                    + "FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::int[]) AS x(j, s, a, n, e) "
+                    + "GROUP BY 1, 2, 3 HAVING sum(n) <> 0 OR sum(e) <> 0 ORDER BY 1, 2, 3 "
+                    + "ON CONFLICT (journey_id, stage, day) "
+                    + "DO UPDATE SET profiles = t.profiles + excluded.profiles, entries = t.entries + excluded.entries")
+                    .execute(t).replaceWithVoid());
+        }
+        List<Signed<Conversion>> conversions = delta.conversions();
+        if (!conversions.isEmpty()) {
+            Tuple t = Tuple.tuple()
+                    .addArrayOfString(conversions.stream().map(x -> x.value().journeyId()).toArray(String[]::new))
+                    .addArrayOfString(conversions.stream().map(x -> x.value().stage()).toArray(String[]::new))
+                    .addArrayOfString(conversions.stream().map(x -> x.value().nextStage()).toArray(String[]::new))
+                    .addArrayOfOffsetDateTime(conversions.stream().map(x -> time(x.value().enteredAt()))
+                            .toArray(OffsetDateTime[]::new))
+                    .addArrayOfOffsetDateTime(conversions.stream().map(x -> time(x.value().convertedAt()))
+                            .toArray(OffsetDateTime[]::new))
+                    .addArrayOfInteger(conversions.stream().map(Signed::sign).toArray(Integer[]::new));
+            chain = chain.chain(() -> c.preparedQuery("INSERT INTO analytics.conversion_day AS t "
+                    + "(journey_id, stage, next_stage, day, seconds, profiles) SELECT j, s, n, (e AT TIME ZONE 'UTC')::date, "
+                    + "analytics.seconds_bucket(extract(epoch FROM v - e)), sum(d) "
+                    + "FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[]) "
+                    + "AS x(j, s, n, e, v, d) GROUP BY 1, 2, 3, 4, 5 HAVING sum(d) <> 0 ORDER BY 1, 2, 3, 4, 5 "
+                    + "ON CONFLICT (journey_id, stage, next_stage, day, seconds) DO UPDATE SET profiles = t.profiles + excluded.profiles")
+                    .execute(t).replaceWithVoid());
+        }
+        return chain;
     }
 
     static OffsetDateTime time(Instant instant) {

@@ -48,11 +48,14 @@ public class FactScanQueries {
                 });
     }
 
-    /** A funnel stage from the raw journey facts: first entries in the range, then entries into {@code next}. */
+    /**
+     * A funnel stage from the raw journey facts: first entries in the range, then entries into {@code next}, with the
+     * time to convert at the resolution of the funnel ({@code seconds_bucket}).
+     */
     public Uni<StageRow> funnelStage(String journeyId, String stage, String next, TimeRange range) {
         return pool.preparedQuery("SELECT count(*), coalesce(sum(e.entries), 0), count(n.profile_id), "
-                + "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM n.first_at - e.first_at)), "
-                + "percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM n.first_at - e.first_at)) "
+                + "percentile_cont(0.5) WITHIN GROUP (ORDER BY analytics.seconds_bucket(extract(epoch FROM n.first_at - e.first_at))), "
+                + "percentile_cont(0.9) WITHIN GROUP (ORDER BY analytics.seconds_bucket(extract(epoch FROM n.first_at - e.first_at))) "
                 + "FROM (SELECT profile_id, min(at) AS first_at, count(*) AS entries FROM analytics.fact_journey "
                 + "WHERE journey_id = $1 AND type = 'stage.entered' AND stage = $2 GROUP BY profile_id) e "
                 + "LEFT JOIN (SELECT profile_id, min(at) AS first_at FROM analytics.fact_journey "

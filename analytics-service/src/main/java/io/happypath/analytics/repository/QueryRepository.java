@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,11 @@ import io.happypath.analytics.domain.PathAggregate;
 import io.happypath.analytics.domain.PathRuns;
 import io.happypath.analytics.domain.Sankey;
 import io.happypath.analytics.domain.TimeRange;
+import io.happypath.analytics.domain.TimeToConvert;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -33,10 +36,6 @@ public class QueryRepository {
 
     /** Profiles of one breakdown group that entered a stage in the range, and all their entries into it. */
     public record EnteredRow(String group, long entered, long entries) {
-    }
-
-    /** Profiles of one breakdown group that went on to the next stage, and the median and p90 time it took (s). */
-    public record ConvertedRow(String group, long converted, Double medianSeconds, Double p90Seconds) {
     }
 
     /** Channel effectiveness of one channel in one stage. */
@@ -100,38 +99,78 @@ public class QueryRepository {
         };
     }
 
-    /** Per breakdown group: profiles whose first entry into {@code stage} falls in the range, and all their entries. */
+    /**
+     * Per breakdown group: profiles whose first entry into {@code stage} falls in the range, and all their entries.
+     * Without a breakdown, the whole days of the range are summed from {@code stage_day} and only the partial days at
+     * its ends are counted from the per-profile rows.
+     */
     public Uni<List<EnteredRow>> entered(String journeyId, String stage, TimeRange range, Breakdown breakdown) {
-        return pool.preparedQuery("SELECT " + groupValue(breakdown) + " AS grp, count(*), sum(x.entries) "
-                + "FROM analytics.stage_entry x" + groupJoin(breakdown)
-                + " WHERE x.journey_id = $1 AND x.stage = $2 AND x.first_at >= $3 AND x.first_at < $4 GROUP BY grp")
-                .execute(Tuple.of(journeyId, stage, time(range.from()), time(range.to())))
-                .map(rows -> {
-                    List<EnteredRow> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(new EnteredRow(r.getString(0), r.getLong(1), r.getLong(2))));
-                    return out;
-                });
+        Uni<RowSet<Row>> rows;
+        if (breakdown == Breakdown.NONE) {
+            rows = pool.preparedQuery("SELECT '' AS grp, coalesce(sum(n), 0), coalesce(sum(e), 0) FROM ("
+                    + "SELECT profiles AS n, entries AS e FROM analytics.stage_day "
+                    + "WHERE journey_id = $1 AND stage = $2 AND day >= $3 AND day < $4 UNION ALL "
+                    + "SELECT 1, entries FROM analytics.stage_entry WHERE journey_id = $1 AND stage = $2 AND "
+                    + "((first_at >= $5 AND first_at < $6) OR (first_at >= $7 AND first_at < $8))) x")
+                    .execute(dayRanges(Tuple.of(journeyId, stage), range));
+        } else {
+            rows = pool.preparedQuery("SELECT " + groupValue(breakdown) + " AS grp, count(*), sum(x.entries) "
+                    + "FROM analytics.stage_entry x" + groupJoin(breakdown)
+                    + " WHERE x.journey_id = $1 AND x.stage = $2 AND x.first_at >= $3 AND x.first_at < $4 GROUP BY grp")
+                    .execute(Tuple.of(journeyId, stage, time(range.from()), time(range.to())));
+        }
+        return rows.map(rs -> {
+            List<EnteredRow> out = new ArrayList<>();
+            rs.forEach(r -> out.add(new EnteredRow(r.getString(0), r.getLong(1), r.getLong(2))));
+            return out;
+        });
     }
 
     /**
-     * Per breakdown group: of the profiles whose first entry into {@code stage} falls in the range, those who then
-     * entered {@code next} (at any later time: the range picks who entered, not when they converted), and the median
-     * and p90 of the time it took.
+     * Per breakdown group: of the profiles whose first entry into {@code stage} falls in the range, the time each of
+     * those who then entered {@code next} took (at any later time: the range picks who entered, not when they
+     * converted). Without a breakdown, from {@code conversion_day} for the whole days and the per-profile rows for
+     * the partial days at the ends.
      */
-    public Uni<List<ConvertedRow>> converted(String journeyId, String stage, String next, TimeRange range,
+    public Uni<Map<String, TimeToConvert>> converted(String journeyId, String stage, String next, TimeRange range,
             Breakdown breakdown) {
-        return pool.preparedQuery("SELECT " + groupValue(breakdown) + " AS grp, count(*), "
-                + "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM x.converted_at - x.entered_at)), "
-                + "percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM x.converted_at - x.entered_at)) "
-                + "FROM analytics.stage_conversion x" + groupJoin(breakdown)
-                + " WHERE x.journey_id = $1 AND x.stage = $2 AND x.entered_at >= $3 AND x.entered_at < $4 AND x.next_stage = $5 "
-                + "GROUP BY grp")
-                .execute(Tuple.of(journeyId, stage, time(range.from()), time(range.to()), next))
-                .map(rows -> {
-                    List<ConvertedRow> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(new ConvertedRow(r.getString(0), r.getLong(1), r.getDouble(2), r.getDouble(3))));
-                    return out;
-                });
+        String bucket = "analytics.seconds_bucket(extract(epoch FROM x.converted_at - x.entered_at))";
+        Uni<RowSet<Row>> rows;
+        if (breakdown == Breakdown.NONE) {
+            rows = pool.preparedQuery("SELECT '' AS grp, seconds, sum(n) FROM ("
+                    + "SELECT seconds, profiles AS n FROM analytics.conversion_day "
+                    + "WHERE journey_id = $1 AND stage = $2 AND next_stage = $9 AND day >= $3 AND day < $4 UNION ALL "
+                    + "SELECT " + bucket + ", 1 FROM analytics.stage_conversion x "
+                    + "WHERE x.journey_id = $1 AND x.stage = $2 AND x.next_stage = $9 AND "
+                    + "((x.entered_at >= $5 AND x.entered_at < $6) OR (x.entered_at >= $7 AND x.entered_at < $8))) d "
+                    + "GROUP BY seconds")
+                    .execute(dayRanges(Tuple.of(journeyId, stage), range).addString(next));
+        } else {
+            rows = pool.preparedQuery("SELECT " + groupValue(breakdown) + " AS grp, " + bucket + " AS seconds, count(*) "
+                    + "FROM analytics.stage_conversion x" + groupJoin(breakdown)
+                    + " WHERE x.journey_id = $1 AND x.stage = $2 AND x.entered_at >= $3 AND x.entered_at < $4 "
+                    + "AND x.next_stage = $5 GROUP BY grp, seconds")
+                    .execute(Tuple.of(journeyId, stage, time(range.from()), time(range.to()), next));
+        }
+        return rows.map(rs -> {
+            Map<String, TimeToConvert> out = new HashMap<>();
+            rs.forEach(r -> out.computeIfAbsent(r.getString(0), g -> new TimeToConvert()).add(r.getLong(1), r.getLong(2)));
+            return out;
+        });
+    }
+
+    /**
+     * {@code tuple} followed by the range split for the per-day counts: the whole days ({@code day >= $n AND day <
+     * $n+1}), then the partial day at the start and the one at the end as instant ranges (all of the range, and an
+     * empty one, when it holds no whole day).
+     */
+    private static Tuple dayRanges(Tuple tuple, TimeRange range) {
+        TimeRange.WholeDays days = range.wholeDays();
+        Instant headTo = days.isEmpty() ? range.to() : days.from();
+        Instant tailFrom = days.isEmpty() ? range.to() : days.to();
+        return tuple.addLocalDate(days.firstDay()).addLocalDate(days.endDay())
+                .addOffsetDateTime(time(range.from())).addOffsetDateTime(time(headTo))
+                .addOffsetDateTime(time(tailFrom)).addOffsetDateTime(time(range.to()));
     }
 
     /**

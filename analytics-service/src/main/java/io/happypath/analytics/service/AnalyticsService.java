@@ -2,8 +2,6 @@ package io.happypath.analytics.service;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -21,6 +19,7 @@ import io.happypath.analytics.domain.Label;
 import io.happypath.analytics.domain.PathRuns;
 import io.happypath.analytics.domain.Sankey;
 import io.happypath.analytics.domain.TimeRange;
+import io.happypath.analytics.domain.TimeToConvert;
 import io.happypath.analytics.repository.FactScanQueries;
 import io.happypath.analytics.repository.QueryRepository;
 import io.happypath.analytics.repository.QueryRepository.ChannelRow;
@@ -152,12 +151,12 @@ public class AnalyticsService {
             return Uni.createFrom().item(Map.of());
         }
         List<Uni<List<QueryRepository.EnteredRow>>> entered = new ArrayList<>();
-        List<Uni<List<QueryRepository.ConvertedRow>>> converted = new ArrayList<>();
+        List<Uni<Map<String, TimeToConvert>>> converted = new ArrayList<>();
         for (int i = 0; i < order.size(); i++) {
             entered.add(queries.entered(journeyId, order.get(i), range, breakdown));
             converted.add(i + 1 < order.size()
                     ? queries.converted(journeyId, order.get(i), order.get(i + 1), range, breakdown)
-                    : Uni.createFrom().item(List.of()));
+                    : Uni.createFrom().item(Map.of()));
         }
         return Uni.combine().all().unis(Uni.join().all(entered).andFailFast(), Uni.join().all(converted).andFailFast())
                 .asTuple().map(t -> {
@@ -168,11 +167,9 @@ public class AnalyticsService {
                         for (int i = 0; i < order.size(); i++) {
                             QueryRepository.EnteredRow e = t.getItem1().get(i).stream().filter(r -> r.group().equals(group))
                                     .findFirst().orElse(new QueryRepository.EnteredRow(group, 0, 0));
-                            QueryRepository.ConvertedRow c = t.getItem2().get(i).stream()
-                                    .filter(r -> r.group().equals(group)).findFirst()
-                                    .orElse(new QueryRepository.ConvertedRow(group, 0, null, null));
-                            stages.add(stage(order, i, e.entered(), e.entries(), c.converted(), c.medianSeconds(),
-                                    c.p90Seconds()));
+                            TimeToConvert c = t.getItem2().get(i).getOrDefault(group, new TimeToConvert());
+                            stages.add(stage(order, i, e.entered(), e.entries(), c.profiles(), c.percentile(0.5),
+                                    c.percentile(0.9)));
                         }
                         out.put(group, stages);
                     }
@@ -242,20 +239,14 @@ public class AnalyticsService {
     }
 
     private Uni<Sankey.Counts> unanchoredCounts(TimeRange range, Label label, int steps, String journeyId) {
-        LocalDate firstDay = range.from().atZone(ZoneOffset.UTC).toLocalDate();
-        if (!firstDay.atStartOfDay(ZoneOffset.UTC).toInstant().equals(range.from())) {
-            firstDay = firstDay.plusDays(1);
-        }
-        LocalDate endDay = range.to().atZone(ZoneOffset.UTC).toLocalDate();
-        if (!firstDay.isBefore(endDay)) {
+        TimeRange.WholeDays days = range.wholeDays();
+        if (days.isEmpty()) {
             return storedPathCounts(range.from(), range.to(), label, steps, journeyId);
         }
-        Instant wholeFrom = firstDay.atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant wholeTo = endDay.atStartOfDay(ZoneOffset.UTC).toInstant();
         return Uni.combine().all()
-                .unis(queries.pathCounts(journeyId, label, firstDay, endDay, steps),
-                        storedPathCounts(range.from(), wholeFrom, label, steps, journeyId),
-                        storedPathCounts(wholeTo, range.to(), label, steps, journeyId))
+                .unis(queries.pathCounts(journeyId, label, days.firstDay(), days.endDay(), steps),
+                        storedPathCounts(range.from(), days.from(), label, steps, journeyId),
+                        storedPathCounts(days.to(), range.to(), label, steps, journeyId))
                 .asTuple().map(t -> t.getItem1().addAll(t.getItem2()).addAll(t.getItem3()));
     }
 

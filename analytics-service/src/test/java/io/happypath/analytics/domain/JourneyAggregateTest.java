@@ -18,8 +18,8 @@ class JourneyAggregateTest {
 
     static final Instant T = Instant.parse("2026-11-01T00:00:00Z");
 
-    static final List<Entry> ENTRIES = List.of(new Entry("j", "a", T), new Entry("j", "b", T.plusSeconds(60)),
-            new Entry("j", "c", T.plusSeconds(60)), new Entry("k", "x", T.plusSeconds(5)));
+    static final List<Entry> ENTRIES = List.of(new Entry("j", "a", T, 1), new Entry("j", "b", T.plusSeconds(60), 1),
+            new Entry("j", "c", T.plusSeconds(60), 2), new Entry("k", "x", T.plusSeconds(5), 1));
 
     @Test
     void ranksLikeSqlRankPerJourney() {
@@ -34,6 +34,23 @@ class JourneyAggregateTest {
         assertTrue(c.contains(new Conversion("j", "a", "b", T, T.plusSeconds(60))));
         assertTrue(c.contains(new Conversion("j", "b", "c", T.plusSeconds(60), T.plusSeconds(60))));
         assertTrue(c.contains(new Conversion("j", "c", "b", T.plusSeconds(60), T.plusSeconds(60))));
+    }
+
+    @Test
+    void dayDeltaTakesAwayWhatIsGoneAndAddsWhatIsNew() {
+        List<Entry> after = List.of(ENTRIES.get(0), ENTRIES.get(1), new Entry("j", "c", T.plusSeconds(60), 3),
+                ENTRIES.get(3));
+        JourneyAggregate.DayDelta delta = new JourneyAggregate.DayDelta().add(ENTRIES, after,
+                JourneyAggregate.conversions(ENTRIES), JourneyAggregate.conversions(after));
+        assertEquals(List.of(new JourneyAggregate.Signed<>(ENTRIES.get(2), -1), new JourneyAggregate.Signed<>(after.get(2), 1)),
+                delta.entries());
+        assertTrue(delta.conversions().isEmpty(), "the times did not change");
+
+        List<Entry> later = List.of(ENTRIES.get(0), new Entry("j", "b", T.plusSeconds(90), 1));
+        delta = new JourneyAggregate.DayDelta().add(ENTRIES.subList(0, 2), later,
+                JourneyAggregate.conversions(ENTRIES.subList(0, 2)), JourneyAggregate.conversions(later));
+        assertEquals(List.of(new JourneyAggregate.Signed<>(new Conversion("j", "a", "b", T, T.plusSeconds(60)), -1),
+                new JourneyAggregate.Signed<>(new Conversion("j", "a", "b", T, T.plusSeconds(90)), 1)), delta.conversions());
     }
 
     @Test

@@ -2,8 +2,10 @@ package io.happypath.analytics.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.time.LocalDate;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +18,21 @@ class TimeRangeTest {
         assertEquals(new TimeRange(Instant.parse("2026-10-24T12:00:00Z"), NOW), TimeRange.parse(null, null, NOW));
         assertEquals(new TimeRange(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-02T10:00:00Z")),
                 TimeRange.parse("2026-11-01", "2026-11-02T12:00:00+02:00", NOW));
+    }
+
+    @Test
+    void wholeDaysLieInsideTheRange() {
+        TimeRange.WholeDays days = new TimeRange(Instant.parse("2026-11-01T05:00:00Z"), Instant.parse("2026-11-04T07:00:00Z"))
+                .wholeDays();
+        assertEquals(new TimeRange.WholeDays(LocalDate.parse("2026-11-02"), LocalDate.parse("2026-11-04")), days);
+        assertEquals(Instant.parse("2026-11-02T00:00:00Z"), days.from());
+        assertEquals(Instant.parse("2026-11-04T00:00:00Z"), days.to());
+        assertEquals(new TimeRange.WholeDays(LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-02")),
+                new TimeRange(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-02T00:00:00Z")).wholeDays());
+        assertTrue(new TimeRange(Instant.parse("2026-11-01T05:00:00Z"), Instant.parse("2026-11-02T04:00:00Z")).wholeDays()
+                .isEmpty());
+        assertTrue(new TimeRange(Instant.parse("2026-11-01T05:00:00Z"), Instant.parse("2026-11-01T06:00:00Z")).wholeDays()
+                .isEmpty());
     }
 
     @Test
