@@ -311,7 +311,6 @@ class PathsAndFunnelTest {
         assertEquals(s.getLong("profiles"), firstColumn);
     }
 
-    /** PostgreSQL's percentile_cont: linear interpolation between the closest ranks. */
     /**
      * The {@code q} percentile (interpolated like PostgreSQL's {@code percentile_cont}) of the times as the funnel
      * reports them: whole seconds below 1,000 s, three significant digits above, halves rounded up.
@@ -325,6 +324,7 @@ class PathsAndFunnelTest {
         return v.get(lo) + (v.get(hi) - v.get(lo)) * (pos - lo);
     }
 
+    /** A time to convert as the funnel counts it (the rule of the schema's seconds_bucket, written out). */
     static double asReported(double seconds) {
         BigDecimal s = BigDecimal.valueOf(seconds);
         return seconds < 1000
