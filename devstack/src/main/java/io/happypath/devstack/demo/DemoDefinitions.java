@@ -9,8 +9,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,9 +28,13 @@ import io.happypath.contracts.Json;
  */
 public final class DemoDefinitions {
 
-    /** The local stack's write key per channel (the collector's %dev sources), as the simulator sends with them. */
-    public static final Map<String, String> WRITE_KEYS = Map.of("web", "local-web", "app", "local-app", "store",
-            "local-store", "callcenter", "local-callcenter", "email", "local-email");
+    /**
+     * The local stack's write key per channel (the collector's %dev sources: {@code local-<channel>}), as the simulator
+     * and the load generators send with them, in this channel order.
+     */
+    public static final Map<String, String> WRITE_KEYS = Collections.unmodifiableMap(Stream
+            .of("web", "app", "store", "callcenter", "email")
+            .collect(Collectors.toMap(c -> c, c -> "local-" + c, (a, b) -> a, LinkedHashMap::new)));
 
     private static final ObjectMapper JSON = Json.newMapper();
 

@@ -25,6 +25,7 @@ import org.HdrHistogram.Histogram;
 
 import io.happypath.devstack.JwtKeys;
 import io.happypath.devstack.Tokens;
+import io.happypath.devstack.demo.DemoDefinitions;
 
 /**
  * {@code ./happypath bench e2e}: how long an event takes from the collector's {@code 200} until the live state shows it
@@ -108,8 +109,8 @@ public final class E2eBenchMain {
 
         System.out.printf("==> background load %,.0f events/s for %d s (+%d s warm-up), one probe every %d ms%n", rate,
                 duration, warmup, probeIntervalMs);
-        IngestLoad load = new IngestLoad(COLLECTOR, List.of("local-web", "local-app", "local-store",
-                "local-callcenter", "local-email"), new SegmentTraffic(500, 100_000), 20, 256);
+        IngestLoad load = new IngestLoad(COLLECTOR, List.copyOf(DemoDefinitions.WRITE_KEYS.values()),
+                new SegmentTraffic(500, 100_000), 20, 256);
         double backgroundRate = rate;
         int seconds = duration;
         int warm = warmup;
@@ -167,7 +168,7 @@ public final class E2eBenchMain {
                 + Instant.now() + "\"}";
         HttpRequest request = HttpRequest.newBuilder(URI.create(COLLECTOR + "/v1/track"))
                 .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString("local-store:".getBytes(StandardCharsets.UTF_8)))
+                        .encodeToString((DemoDefinitions.WRITE_KEYS.get("store") + ":").getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
         long acknowledged = System.nanoTime();

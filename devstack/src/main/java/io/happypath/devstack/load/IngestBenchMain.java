@@ -14,6 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.happypath.devstack.demo.DemoDefinitions;
+
 /**
  * {@code ./happypath bench ingest}: the collector's ingestion benchmark (issue 3).
  *
@@ -45,7 +47,7 @@ public final class IngestBenchMain {
         int batch = 20;
         int eventBytes = 500;
         long producerRecords = 300_000;
-        List<String> keys = List.of("local-web", "local-app", "local-store", "local-callcenter", "local-email");
+        List<String> keys = List.copyOf(DemoDefinitions.WRITE_KEYS.values());
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
