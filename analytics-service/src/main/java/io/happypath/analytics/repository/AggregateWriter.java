@@ -41,9 +41,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * <p>
  * The per-profile computations run on a worker thread, not on the event loop.
  * <p>
- * Concurrency: a transaction first locks the path rows of the profiles it changes (created empty when missing, locked
- * in id order), then writes counts in key order; two transactions that share a profile therefore run one after the
- * other, and the count rows they share cannot deadlock.
+ * Concurrency: a transaction locks the path rows of the profiles whose paths or path counts it changes (created empty
+ * when missing, locked in id order), then writes counts in key order; two transactions that share such a profile
+ * therefore run one after the other, and the count rows they share cannot deadlock. Changes of stage entries are
+ * serialised per profile by an advisory lock taken before any path row lock ({@link #lockEntries}).
  */
 @ApplicationScoped
 public class AggregateWriter {
@@ -124,49 +125,86 @@ public class AggregateWriter {
         if (ids.isEmpty()) {
             return change.get();
         }
-        return lock(c, ids).chain(stored -> entries(c, ids).chain(before -> change.get()
+        // A change that rewrites paths locks them all first. Journey facts change only stage entries: they lock the
+        // paths of just the profiles whose set of journeys changes (whose path counts move to other journeys), so
+        // that the path steps of the other profiles are written meanwhile instead of waiting for them.
+        Uni<Map<String, StoredPath>> pathsFirst = rereadPaths ? lock(c, ids) : Uni.createFrom().item(Map.of());
+        return lockEntries(c, ids).chain(() -> pathsFirst).chain(locked -> entries(c, ids).chain(before -> change.get()
                 .chain(() -> entries(c, ids))
-                .chain(after -> (rereadPaths ? steps(c, ids) : Uni.createFrom().item(Map.<String, List<PathRuns.Step>>of()))
-                        .emitOn(Infrastructure.getDefaultWorkerPool())
-                        .chain(steps -> {
-                            Map<String, StoredPath> paths = new TreeMap<>();
-                            PathAggregate.Delta pathDelta = new PathAggregate.Delta();
-                            JourneyAggregate.RankDelta ranks = new JourneyAggregate.RankDelta();
-                            JourneyAggregate.DayDelta days = new JourneyAggregate.DayDelta();
-                            List<ProfileConversion> removed = new ArrayList<>();
-                            List<ProfileConversion> upserted = new ArrayList<>();
-                            List<String[]> journeysGone = new ArrayList<>();
-                            List<String[]> journeysNew = new ArrayList<>();
-                            for (String p : ids) {
-                                StoredPath was = stored.getOrDefault(p, StoredPath.EMPTY);
-                                StoredPath is = rereadPaths ? StoredPath.of(steps.getOrDefault(p, List.of())) : was;
-                                List<Entry> e0 = before.getOrDefault(p, List.of());
-                                List<Entry> e1 = after.getOrDefault(p, List.of());
-                                Set<String> j0 = JourneyAggregate.journeys(e0);
-                                Set<String> j1 = JourneyAggregate.journeys(e1);
-                                if (rereadPaths) {
-                                    paths.put(p, is);
-                                }
-                                if (!j0.equals(j1) || !PathAggregate.sameCounts(was.runs(), is.runs())) {
-                                    pathDelta.add(was.runs(), j0, -1).add(is.runs(), j1, 1);
-                                }
-                                if (!e0.equals(e1)) {
-                                    ranks.add(e0, -1).add(e1, 1);
-                                    Set<Conversion> c0 = JourneyAggregate.conversions(e0);
-                                    Set<Conversion> c1 = JourneyAggregate.conversions(e1);
-                                    diff(p, c0, c1, removed, upserted);
-                                    days.add(e0, e1, c0, c1);
-                                    j0.stream().filter(j -> !j1.contains(j)).forEach(j -> journeysGone.add(new String[]{j, p}));
-                                    j1.stream().filter(j -> !j0.contains(j)).forEach(j -> journeysNew.add(new String[]{j, p}));
-                                }
-                            }
-                            return writePaths(c, paths)
-                                    .chain(() -> writeJourneyProfiles(c, journeysGone, journeysNew))
-                                    .chain(() -> writeConversions(c, removed, upserted))
-                                    .chain(() -> writeRanks(c, ranks))
-                                    .chain(() -> writeDays(c, days))
-                                    .chain(() -> writeCounts(c, pathDelta));
-                        }))));
+                .chain(after -> (rereadPaths ? Uni.createFrom().item(locked) : lock(c, journeysChanged(ids, before, after)))
+                        .chain(stored -> (rereadPaths
+                                ? steps(c, ids)
+                                : Uni.createFrom().item(Map.<String, List<PathRuns.Step>>of()))
+                                .emitOn(Infrastructure.getDefaultWorkerPool())
+                                .chain(steps -> follow(c, ids, stored, before, after, steps, rereadPaths))))));
+    }
+
+    /** The profiles whose set of journeys differs between the two sets of stage entries. */
+    private static List<String> journeysChanged(Set<String> ids, Map<String, List<Entry>> before,
+            Map<String, List<Entry>> after) {
+        return ids.stream().filter(p -> !JourneyAggregate.journeys(before.getOrDefault(p, List.of()))
+                .equals(JourneyAggregate.journeys(after.getOrDefault(p, List.of())))).toList();
+    }
+
+    /**
+     * Writes what the profiles' change did to the aggregates: paths (when read again), journeys entered, conversions,
+     * ranks, per-day counts and path counts.
+     *
+     * @param stored the locked paths as they were (at least of the profiles whose journeys or paths changed)
+     */
+    private Uni<Void> follow(SqlConnection c, Set<String> ids, Map<String, StoredPath> stored,
+            Map<String, List<Entry>> before, Map<String, List<Entry>> after, Map<String, List<PathRuns.Step>> steps,
+            boolean rereadPaths) {
+        Map<String, StoredPath> paths = new TreeMap<>();
+        PathAggregate.Delta pathDelta = new PathAggregate.Delta();
+        JourneyAggregate.RankDelta ranks = new JourneyAggregate.RankDelta();
+        JourneyAggregate.DayDelta days = new JourneyAggregate.DayDelta();
+        List<ProfileConversion> removed = new ArrayList<>();
+        List<ProfileConversion> upserted = new ArrayList<>();
+        List<String[]> journeysGone = new ArrayList<>();
+        List<String[]> journeysNew = new ArrayList<>();
+        for (String p : ids) {
+            StoredPath was = stored.getOrDefault(p, StoredPath.EMPTY);
+            StoredPath is = rereadPaths ? StoredPath.of(steps.getOrDefault(p, List.of())) : was;
+            List<Entry> e0 = before.getOrDefault(p, List.of());
+            List<Entry> e1 = after.getOrDefault(p, List.of());
+            Set<String> j0 = JourneyAggregate.journeys(e0);
+            Set<String> j1 = JourneyAggregate.journeys(e1);
+            if (rereadPaths) {
+                paths.put(p, is);
+            }
+            if (!j0.equals(j1) || !PathAggregate.sameCounts(was.runs(), is.runs())) {
+                pathDelta.add(was.runs(), j0, -1).add(is.runs(), j1, 1);
+            }
+            if (!e0.equals(e1)) {
+                ranks.add(e0, -1).add(e1, 1);
+                Set<Conversion> c0 = JourneyAggregate.conversions(e0);
+                Set<Conversion> c1 = JourneyAggregate.conversions(e1);
+                diff(p, c0, c1, removed, upserted);
+                days.add(e0, e1, c0, c1);
+                j0.stream().filter(j -> !j1.contains(j))
+                        .forEach(j -> journeysGone.add(new String[]{j, p}));
+                j1.stream().filter(j -> !j0.contains(j))
+                        .forEach(j -> journeysNew.add(new String[]{j, p}));
+            }
+        }
+        return writePaths(c, paths)
+                .chain(() -> writeJourneyProfiles(c, journeysGone, journeysNew))
+                .chain(() -> writeConversions(c, removed, upserted))
+                .chain(() -> writeRanks(c, ranks))
+                .chain(() -> writeDays(c, days))
+                .chain(() -> writeCounts(c, pathDelta));
+    }
+
+    /**
+     * Serialises the transactions that change the same profiles' stage entries (journey facts, merges, erasures,
+     * rebuilds): an advisory lock per profile in a key space of its own, taken in hash order and always before any
+     * path row lock. Path steps do not take it.
+     */
+    private static Uni<Void> lockEntries(SqlConnection c, Collection<String> profileIds) {
+        return c.preparedQuery("SELECT pg_advisory_xact_lock(" + ENTRY_LOCKS + ", h) FROM (SELECT DISTINCT hashtext(p) AS h "
+                + "FROM unnest($1::text[]) p ORDER BY h) x")
+                .execute(Tuple.tuple().addArrayOfString(profileIds.toArray(String[]::new))).replaceWithVoid();
     }
 
     /** A profile's conversion, as a row of {@code stage_conversion}. */
@@ -186,8 +224,14 @@ public class AggregateWriter {
         after.stream().filter(x -> !before.contains(x)).forEach(x -> upserted.add(new ProfileConversion(profile, x)));
     }
 
+    /** The first key of the stage-entry locks ({@link #lockEntries}); fact batches lock in the one-key space. */
+    private static final int ENTRY_LOCKS = 1;
+
     /** Creates the missing path rows of {@code profileIds}, locks all of them in id order and reads them. */
     Uni<Map<String, StoredPath>> lock(SqlConnection c, Collection<String> profileIds) {
+        if (profileIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
         String[] ids = new TreeSet<>(profileIds).toArray(String[]::new);
         Tuple t = Tuple.tuple().addArrayOfString(ids);
         return c.preparedQuery("INSERT INTO analytics.profile_path (profile_id) SELECT p FROM unnest($1::text[]) p "
