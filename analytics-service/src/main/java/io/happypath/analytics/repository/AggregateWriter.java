@@ -1,5 +1,7 @@
 package io.happypath.analytics.repository;
 
+import static io.happypath.analytics.repository.ProfileLocks.lockEntries;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -44,7 +46,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Concurrency: a transaction locks the path rows of the profiles whose paths or path counts it changes (created empty
  * when missing, locked in id order), then writes counts in key order; two transactions that share such a profile
  * therefore run one after the other, and the count rows they share cannot deadlock. Changes of stage entries are
- * serialised per profile by an advisory lock taken before any path row lock ({@link #lockEntries}).
+ * serialised per profile by an advisory lock taken before any path row lock ({@link ProfileLocks#lockEntries}).
  */
 @ApplicationScoped
 public class AggregateWriter {
@@ -196,17 +198,6 @@ public class AggregateWriter {
                 .chain(() -> writeCounts(c, pathDelta));
     }
 
-    /**
-     * Serialises the transactions that change the same profiles' stage entries (journey facts, merges, erasures,
-     * rebuilds): an advisory lock per profile in a key space of its own, taken in hash order and always before any
-     * path row lock. Path steps do not take it.
-     */
-    private static Uni<Void> lockEntries(SqlConnection c, Collection<String> profileIds) {
-        return c.preparedQuery("SELECT pg_advisory_xact_lock(" + ENTRY_LOCKS + ", h) FROM (SELECT DISTINCT hashtext(p) AS h "
-                + "FROM unnest($1::text[]) p ORDER BY h) x")
-                .execute(Tuple.tuple().addArrayOfString(profileIds.toArray(String[]::new))).replaceWithVoid();
-    }
-
     /** A profile's conversion, as a row of {@code stage_conversion}. */
     private record ProfileConversion(String profileId, Conversion conversion) {
     }
@@ -223,9 +214,6 @@ public class AggregateWriter {
                 .forEach(x -> removed.add(new ProfileConversion(profile, x)));
         after.stream().filter(x -> !before.contains(x)).forEach(x -> upserted.add(new ProfileConversion(profile, x)));
     }
-
-    /** The first key of the stage-entry locks ({@link #lockEntries}); fact batches lock in the one-key space. */
-    private static final int ENTRY_LOCKS = 1;
 
     /** Creates the missing path rows of {@code profileIds}, locks all of them in id order and reads them. */
     Uni<Map<String, StoredPath>> lock(SqlConnection c, Collection<String> profileIds) {

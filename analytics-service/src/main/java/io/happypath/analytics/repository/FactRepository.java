@@ -1,5 +1,8 @@
 package io.happypath.analytics.repository;
 
+import static io.happypath.analytics.repository.ProfileLocks.lockExclusive;
+import static io.happypath.analytics.repository.ProfileLocks.lockShared;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -337,28 +340,6 @@ public class FactRepository {
                         + "FROM (SELECT $1::text AS p UNION SELECT merged_id FROM analytics.profile_alias WHERE survivor_id = $1) ids "
                         + "ORDER BY h) x").execute(id)
                         .chain(() -> aggregates.around(c, List.of(erasure.profileId()), () -> run(c, statements), true)));
-    }
-
-    /*
-     * Facts of a profile and its merge or erasure must not interleave: a fact written while a concurrent erasure
-     * deletes (or a merge re-keys) would survive it under READ COMMITTED. Fact batches take a shared advisory lock per
-     * profile, merges and erasures an exclusive one, always in hash order (so they cannot deadlock on each other); the
-     * writes come in the next statement, whose snapshot sees what the lock holder committed.
-     */
-    private static Uni<Void> lockShared(SqlConnection c, List<String> profileIds) {
-        return lock(c, "pg_advisory_xact_lock_shared", profileIds);
-    }
-
-    private static Uni<Void> lockExclusive(SqlConnection c, List<String> profileIds) {
-        return lock(c, "pg_advisory_xact_lock", profileIds);
-    }
-
-    private static Uni<Void> lock(SqlConnection c, String function, List<String> profileIds) {
-        if (profileIds.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return c.preparedQuery("SELECT " + function + "(h) FROM (SELECT DISTINCT hashtext(p) AS h FROM unnest($1::text[]) p "
-                + "ORDER BY h) x").execute(Tuple.tuple().addArrayOfString(profileIds.toArray(String[]::new))).replaceWithVoid();
     }
 
     private static Uni<Void> run(SqlConnection c, List<Map.Entry<String, Tuple>> statements) {
