@@ -51,7 +51,8 @@ import io.vertx.mutiny.sqlclient.Pool;
  * <p>
  * Run: {@code ./mvnw -B -pl analytics-service test -Dtest=AnalyticsBench -Dsurefire.failIfNoSpecifiedTests=false
  * -Dbench.events=1000000 -Dbench.profiles=50000} (also {@code bench.days}, default 28; {@code bench.queries}, default
- * 50; {@code bench.baselineRuns}, default 3; {@code bench.keep=true} keeps the database). The report is printed
+ * 50; {@code bench.baselineRuns}, default 3; {@code bench.keep=true} keeps the database, and a later run with
+ * {@code bench.reuse=true} and the same data set properties measures only the queries on it). The report is printed
  * (lines starting with {@code BENCH}) and written to {@code target/analytics-bench.txt}.
  */
 @QuarkusTest
@@ -89,11 +90,17 @@ class AnalyticsBench {
         produceSeconds = config.getValue("bench.loaded.produce-seconds", Double.class);
         groupId = config.getValue("mp.messaging.connector.smallrye-kafka.group.id", String.class);
         bootstrapServers = config.getValue("kafka.bootstrap.servers", String.class);
-        line("data set: %d path events + %d stage entries = %d facts, %d profiles over %d days (produced to Kafka in %.1f s)",
-                events, stageEntries, events + stageEntries, profiles, days, produceSeconds);
-        line("load average before ingestion: %s", loadAverage());
-        measureIngestion();
-        line("load average after ingestion: %s", loadAverage());
+        boolean reuse = Boolean.getBoolean("bench.reuse");
+        line("data set: %d path events + %d stage entries = %d facts, %d profiles over %d days (%s)", events, stageEntries,
+                events + stageEntries, profiles, days,
+                reuse ? "reused" : "produced to Kafka in %.1f s".formatted(produceSeconds));
+        if (reuse) {
+            line("fact ingestion: not measured (bench.reuse: the database of an earlier run)");
+        } else {
+            line("load average before ingestion: %s", loadAverage());
+            measureIngestion();
+            line("load average after ingestion: %s", loadAverage());
+        }
         assertEquals(events, count("SELECT count(*) FROM analytics.fact_event"));
         assertEquals(stageEntries, count("SELECT count(*) FROM analytics.fact_journey"));
         // The tables were created and filled minutes ago: give the planner the statistics autovacuum would soon gather,
