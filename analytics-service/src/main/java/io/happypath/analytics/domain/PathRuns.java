@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.ObjIntConsumer;
 
 /**
  * A profile's path: its steps (track, page and screen events) in {@code (ts, eventId)} order, collapsed into runs of
@@ -99,16 +100,40 @@ public record PathRuns(List<String> channels, List<String> events, List<Instant>
     /** The first {@code limit} steps of {@link #labelled(Label)}. */
     public List<Labelled> labelled(Label kind, int limit) {
         List<Labelled> out = new ArrayList<>();
+        collapse(channels, events, kind, limit, (label, run) -> out.add(new Labelled(label, at.get(run))));
+        return out;
+    }
+
+    /**
+     * A path's runs without their times, as stored: all that the Sankey of paths counted from their start needs.
+     *
+     * @param channels the channel of each run
+     * @param events the event of each run
+     */
+    public record Names(List<String> channels, List<String> events) {
+
+        /** The first {@code limit} labels of the path, as {@link PathRuns#labelled(Label, int)} gives them. */
+        public List<String> labels(Label kind, int limit) {
+            List<String> out = new ArrayList<>();
+            collapse(channels, events, kind, limit, (label, run) -> out.add(label));
+            return out;
+        }
+    }
+
+    /** Calls {@code each} with the label and the index of the first run of each of the first {@code limit} labels. */
+    private static void collapse(List<String> channels, List<String> events, Label kind, int limit,
+            ObjIntConsumer<String> each) {
         String previous = null;
-        for (int i = 0; i < size() && out.size() < limit; i++) {
+        int found = 0;
+        for (int i = 0; i < channels.size() && found < limit; i++) {
             String label = kind.of(channels.get(i), events.get(i));
             if (label.equals(previous)) {
                 continue;
             }
-            out.add(new Labelled(label, at.get(i)));
+            each.accept(label, i);
+            found++;
             previous = label;
         }
-        return out;
     }
 
     /**

@@ -184,11 +184,13 @@ public class AggregateWriter {
                         .forEach(j -> journeysNew.add(new String[]{j, p}));
             }
         }
+        // Rows that concurrent batches share stay locked until commit: the more batches share them, the later they are
+        // written (the stage ranks, a few rows per journey, last). Every transaction writes them in this order.
         return writePaths(c, paths)
                 .chain(() -> writeJourneyProfiles(c, journeysGone, journeysNew))
-                .chain(() -> writeRanks(c, ranks))
                 .chain(() -> writeDays(c, days))
-                .chain(() -> writeCounts(c, pathDelta));
+                .chain(() -> writeCounts(c, pathDelta))
+                .chain(() -> writeRanks(c, ranks));
     }
 
     /** Creates the missing path rows of {@code profileIds}, locks all of them in id order and reads them. */
@@ -404,27 +406,11 @@ public class AggregateWriter {
 
     /**
      * Adds the changes of the funnel's counts per day; the database groups them by day and time bucket (the bucket is
-     * its {@code seconds_bucket}, so rows and counts cannot disagree) and writes in key order.
+     * its {@code seconds_bucket}, so rows and counts cannot disagree) and writes in key order: the conversions first,
+     * then the entries, whose few rows per day every batch of that day shares.
      */
     private Uni<Void> writeDays(SqlConnection c, JourneyAggregate.DayDelta delta) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        List<Signed<Entry>> entries = delta.entries();
-        if (!entries.isEmpty()) {
-            Tuple t = Tuple.tuple()
-                    .addArrayOfString(entries.stream().map(x -> x.value().journeyId()).toArray(String[]::new))
-                    .addArrayOfString(entries.stream().map(x -> x.value().stage()).toArray(String[]::new))
-                    .addArrayOfOffsetDateTime(entries.stream().map(x -> time(x.value().firstAt()))
-                            .toArray(OffsetDateTime[]::new))
-                    .addArrayOfInteger(entries.stream().map(Signed::sign).toArray(Integer[]::new))
-                    .addArrayOfInteger(entries.stream().map(x -> x.sign() * x.value().entries()).toArray(Integer[]::new));
-            chain = chain.chain(() -> c.preparedQuery("INSERT INTO analytics.stage_day AS t "
-                    + "(journey_id, stage, day, profiles, entries) SELECT j, s, (a AT TIME ZONE 'UTC')::date, sum(n), sum(e) "
-                    + "FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::int[]) AS x(j, s, a, n, e) "
-                    + "GROUP BY 1, 2, 3 HAVING sum(n) <> 0 OR sum(e) <> 0 ORDER BY 1, 2, 3 "
-                    + "ON CONFLICT (journey_id, stage, day) "
-                    + "DO UPDATE SET profiles = t.profiles + excluded.profiles, entries = t.entries + excluded.entries")
-                    .execute(t).replaceWithVoid());
-        }
         List<Signed<Conversion>> conversions = delta.conversions();
         if (!conversions.isEmpty()) {
             Tuple t = Tuple.tuple()
@@ -442,6 +428,23 @@ public class AggregateWriter {
                     + "FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[]) "
                     + "AS x(j, s, n, e, v, d) GROUP BY 1, 2, 3, 4, 5 HAVING sum(d) <> 0 ORDER BY 1, 2, 3, 4, 5 "
                     + "ON CONFLICT (journey_id, stage, next_stage, day, seconds) DO UPDATE SET profiles = t.profiles + excluded.profiles")
+                    .execute(t).replaceWithVoid());
+        }
+        List<Signed<Entry>> entries = delta.entries();
+        if (!entries.isEmpty()) {
+            Tuple t = Tuple.tuple()
+                    .addArrayOfString(entries.stream().map(x -> x.value().journeyId()).toArray(String[]::new))
+                    .addArrayOfString(entries.stream().map(x -> x.value().stage()).toArray(String[]::new))
+                    .addArrayOfOffsetDateTime(entries.stream().map(x -> time(x.value().firstAt()))
+                            .toArray(OffsetDateTime[]::new))
+                    .addArrayOfInteger(entries.stream().map(Signed::sign).toArray(Integer[]::new))
+                    .addArrayOfInteger(entries.stream().map(x -> x.sign() * x.value().entries()).toArray(Integer[]::new));
+            chain = chain.chain(() -> c.preparedQuery("INSERT INTO analytics.stage_day AS t "
+                    + "(journey_id, stage, day, profiles, entries) SELECT j, s, (a AT TIME ZONE 'UTC')::date, sum(n), sum(e) "
+                    + "FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::int[]) AS x(j, s, a, n, e) "
+                    + "GROUP BY 1, 2, 3 HAVING sum(n) <> 0 OR sum(e) <> 0 ORDER BY 1, 2, 3 "
+                    + "ON CONFLICT (journey_id, stage, day) "
+                    + "DO UPDATE SET profiles = t.profiles + excluded.profiles, entries = t.entries + excluded.entries")
                     .execute(t).replaceWithVoid());
         }
         return chain;

@@ -1,5 +1,6 @@
 package io.happypath.analytics.repository;
 
+import static io.happypath.analytics.repository.ProfileLocks.lockErasure;
 import static io.happypath.analytics.repository.ProfileLocks.lockExclusive;
 import static io.happypath.analytics.repository.ProfileLocks.lockShared;
 
@@ -336,9 +337,7 @@ public class FactRepository {
                 Map.entry("DELETE FROM analytics.experiment_exposure WHERE profile_id = $1", id),
                 Map.entry("DELETE FROM analytics.experiment_conversion WHERE profile_id = $1", id));
         return pool
-                .withTransaction(c -> c.preparedQuery("SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(p) AS h "
-                        + "FROM (SELECT $1::text AS p UNION SELECT merged_id FROM analytics.profile_alias WHERE survivor_id = $1) ids "
-                        + "ORDER BY h) x").execute(id)
+                .withTransaction(c -> lockErasure(c, erasure.profileId())
                         .chain(() -> aggregates.around(c, List.of(erasure.profileId()), () -> run(c, statements), true)));
     }
 

@@ -46,6 +46,10 @@ public class QueryRepository {
     public record StageTotals(long profiles, long advanced) {
     }
 
+    /** The condition on profile_path {@code p} that its profile entered the journey {@code $n}, if one is given. */
+    private static final String ENTERED_JOURNEY = "($%1$d::text IS NULL OR EXISTS (SELECT 1 FROM analytics.journey_profile j "
+            + "WHERE j.journey_id = $%1$d AND j.profile_id = p.profile_id))";
+
     private final Pool pool;
 
     public QueryRepository(Pool pool) {
@@ -202,16 +206,30 @@ public class QueryRepository {
     }
 
     /**
-     * The stored paths of the profiles whose path started in {@code [startFrom, startTo)} and whose last step is at or
-     * after {@code lastFrom} (null: any), optionally only profiles that entered {@code journeyId}.
+     * The runs (without their times) of the stored paths that started in {@code [from, to)}, optionally only of
+     * profiles that entered {@code journeyId}.
      */
-    public Uni<List<PathRuns>> paths(Instant startFrom, Instant startTo, Instant lastFrom, String journeyId) {
+    public Uni<List<PathRuns.Names>> pathsStartedIn(Instant from, Instant to, String journeyId) {
+        return pool.preparedQuery("SELECT channels, events FROM analytics.profile_path p "
+                + "WHERE p.start_at >= $1 AND p.start_at < $2 AND " + ENTERED_JOURNEY.formatted(3))
+                .execute(Tuple.tuple().addOffsetDateTime(time(from)).addOffsetDateTime(time(to)).addString(journeyId))
+                .map(rows -> {
+                    List<PathRuns.Names> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(new PathRuns.Names(List.of(r.getArrayOfStrings(0)), List.of(r.getArrayOfStrings(1))));
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * The stored paths that started before {@code to} and whose last step is at or after {@code from}, optionally
+     * only of profiles that entered {@code journeyId}.
+     */
+    public Uni<List<PathRuns>> pathsActiveIn(Instant from, Instant to, String journeyId) {
         return pool.preparedQuery("SELECT channels, events, run_at FROM analytics.profile_path p "
-                + "WHERE ($1::timestamptz IS NULL OR p.start_at >= $1) AND p.start_at < $2 "
-                + "AND ($3::timestamptz IS NULL OR p.last_at >= $3) AND ($4::text IS NULL OR EXISTS "
-                + "(SELECT 1 FROM analytics.journey_profile j WHERE j.journey_id = $4 AND j.profile_id = p.profile_id))")
-                .execute(Tuple.tuple().addOffsetDateTime(time(startFrom)).addOffsetDateTime(time(startTo))
-                        .addOffsetDateTime(time(lastFrom)).addString(journeyId))
+                + "WHERE p.start_at < $1 AND p.last_at >= $2 AND " + ENTERED_JOURNEY.formatted(3))
+                .execute(Tuple.tuple().addOffsetDateTime(time(to)).addOffsetDateTime(time(from)).addString(journeyId))
                 .map(rows -> {
                     List<PathRuns> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {

@@ -256,9 +256,9 @@ public class AnalyticsService {
             return Uni.createFrom().item(new Sankey.Counts());
         }
         // Thousands of paths may be read: counted on a worker thread, not on the event loop.
-        return queries.paths(from, to, null, journeyId).emitOn(Infrastructure.getDefaultWorkerPool()).map(paths -> {
+        return queries.pathsStartedIn(from, to, journeyId).emitOn(Infrastructure.getDefaultWorkerPool()).map(paths -> {
             Sankey.Counts counts = new Sankey.Counts();
-            paths.forEach(p -> counts.addPath(p.anchored(label, null, steps).labels(), 1, steps));
+            paths.forEach(p -> counts.addPath(p.labels(label, steps), 1, steps));
             return counts;
         });
     }
@@ -266,7 +266,7 @@ public class AnalyticsService {
     private Uni<Sankey.Counts> anchoredCounts(TimeRange range, Label label, int steps, String startsWith,
             String journeyId) {
         // The anchor is reached at or after the path's start and at or before its last step.
-        return queries.paths(null, range.to(), range.from(), journeyId).emitOn(Infrastructure.getDefaultWorkerPool())
+        return queries.pathsActiveIn(range.from(), range.to(), journeyId).emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(paths -> {
                     Sankey.Counts counts = new Sankey.Counts();
                     for (PathRuns p : paths) {

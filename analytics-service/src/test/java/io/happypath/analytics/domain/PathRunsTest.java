@@ -46,6 +46,19 @@ class PathRunsTest {
     }
 
     @Test
+    void theRunNamesAloneGiveTheSameLabels() {
+        PathRuns runs = PathRuns.of(STEPS);
+        PathRuns.Names names = new PathRuns.Names(runs.channels(), runs.events());
+        for (Label kind : Label.values()) {
+            for (int limit = 0; limit <= 6; limit++) {
+                assertEquals(runs.labelled(kind, limit).stream().map(PathRuns.Labelled::label).toList(),
+                        names.labels(kind, limit), kind + " " + limit);
+            }
+        }
+        assertEquals(List.of("web", "store", "app"), names.labels(Label.CHANNEL, 3));
+    }
+
+    @Test
     void appendingInPiecesEqualsBuildingAtOnce() {
         List<PathRuns.Step> all = new ArrayList<>(STEPS);
         for (int cut = 0; cut <= all.size(); cut++) {

@@ -151,14 +151,15 @@ public class DecisionService {
         long start = System.nanoTime();
         Instant now = Instant.now();
         String channel = request.channel();
-        return subject(request).chain(subject -> {
-            Uni<Optional<Map<String, Object>>> state = subject.profileId() == null
+        return resolve(request).chain(who -> {
+            // The profile and the live state are read at the same time.
+            Uni<Optional<Map<String, Object>>> state = who.profileId() == null
                     ? Uni.createFrom().item(Optional.<Map<String, Object>>empty())
-                    : upstream.state(subject.profileId());
+                    : upstream.state(who.profileId());
             return Uni.combine().all()
-                    .unis(state.map(s -> new Object[]{s.orElse(Map.of()), false})
+                    .unis(subject(who), state.map(s -> new Object[]{s.orElse(Map.of()), false})
                             .onFailure().recoverWithItem(e -> {
-                                LOG.debugf(e, "live state unavailable for %s", subject.profileId());
+                                LOG.debugf(e, "live state unavailable for %s", who.profileId());
                                 return new Object[]{Map.of(), true};
                             }),
                             // The models of the catalogue's actions on the channel (not of deleted ones).
@@ -167,9 +168,10 @@ public class DecisionService {
                                     .filter(a -> a.channels().contains(channel)).map(Action::id).toList())
                                     .map(m -> Tuple2.of(snapshot, m))))
                     .asTuple().chain(t -> {
+                        Subject subject = t.getItem1();
                         @SuppressWarnings("unchecked")
-                        Map<String, Object> liveState = (Map<String, Object>) t.getItem1()[0];
-                        boolean degraded = subject.degraded() || (Boolean) t.getItem1()[1];
+                        Map<String, Object> liveState = (Map<String, Object>) t.getItem2()[0];
+                        boolean degraded = subject.degraded() || (Boolean) t.getItem2()[1];
                         if (degraded && !mayDegrade) {
                             return Uni.createFrom().failure(new InputsUnavailable(subject.key()));
                         }
@@ -178,10 +180,10 @@ public class DecisionService {
                                         ? Map.of()
                                         : request.context(),
                                 now);
-                        Catalogue.Snapshot snapshot = t.getItem2().getItem1();
+                        Catalogue.Snapshot snapshot = t.getItem3().getItem1();
                         Collection<CompiledAction> candidates = snapshot.actions().values().stream()
                                 .filter(ca -> among.test(ca.action())).toList();
-                        return decide(subject, in, candidates, snapshot, t.getItem2().getItem2(), request.limit(),
+                        return decide(subject, in, candidates, snapshot, t.getItem3().getItem2(), request.limit(),
                                 degraded, start);
                     });
         });
@@ -301,31 +303,31 @@ public class DecisionService {
                 .anyMatch(v -> v.id().equals(a.variant()) && v.randomPropensity());
     }
 
-    /** Resolves who the decision is for; unknown or unreachable → anonymous defaults. */
-    Uni<Subject> subject(DecisionRequest request) {
-        Uni<Optional<String>> id;
-        boolean[] degraded = {false};
-        String fallbackKey;
+    /** Whose decision it is: the profile id (null when unknown or unresolvable) and the key it is counted under. */
+    record Resolved(String profileId, String key, boolean degraded) {
+    }
+
+    /** Resolves the request's profile id; an identity-service that does not answer → unknown, degraded. */
+    Uni<Resolved> resolve(DecisionRequest request) {
         if (request.profileId() != null) {
-            id = Uni.createFrom().item(Optional.of(request.profileId()));
-            fallbackKey = request.profileId();
-        } else {
-            Map.Entry<String, String> first = orderedIdentifiers(request.identifiers()).get(0);
-            fallbackKey = first.getKey() + ":" + first.getValue();
-            id = resolve(orderedIdentifiers(request.identifiers()), 0).onFailure().recoverWithItem(e -> {
-                degraded[0] = true;
-                return Optional.empty();
-            });
+            return Uni.createFrom().item(new Resolved(request.profileId(), request.profileId(), false));
         }
-        return id.chain(pid -> {
-            if (pid.isEmpty()) {
-                return Uni.createFrom().item(new Subject(null, fallbackKey, anonymous(null), degraded[0]));
-            }
-            return upstream.profile(pid.get())
-                    .map(p -> new Subject(pid.get(), pid.get(), p.map(DecisionService::known)
-                            .orElseGet(() -> anonymous(pid.get())), degraded[0]))
-                    .onFailure().recoverWithItem(e -> new Subject(pid.get(), pid.get(), anonymous(pid.get()), true));
-        });
+        List<Map.Entry<String, String>> ids = orderedIdentifiers(request.identifiers());
+        String fallbackKey = ids.get(0).getKey() + ":" + ids.get(0).getValue();
+        return resolve(ids, 0).map(pid -> new Resolved(pid.orElse(null), pid.orElse(fallbackKey), false))
+                .onFailure().recoverWithItem(e -> new Resolved(null, fallbackKey, true));
+    }
+
+    /** Who the decision is for; unknown or unreachable → anonymous defaults. */
+    Uni<Subject> subject(Resolved who) {
+        if (who.profileId() == null) {
+            return Uni.createFrom().item(new Subject(null, who.key(), anonymous(null), who.degraded()));
+        }
+        String pid = who.profileId();
+        return upstream.profile(pid)
+                .map(p -> new Subject(pid, pid, p.map(DecisionService::known).orElseGet(() -> anonymous(pid)),
+                        who.degraded()))
+                .onFailure().recoverWithItem(e -> new Subject(pid, pid, anonymous(pid), true));
     }
 
     private Uni<Optional<String>> resolve(List<Map.Entry<String, String>> ids, int i) {
