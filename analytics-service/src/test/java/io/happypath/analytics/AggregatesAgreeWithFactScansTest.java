@@ -225,11 +225,9 @@ class AggregatesAgreeWithFactScansTest {
                     rows("SELECT stage, day, profiles, entries FROM analytics.stage_day "
                             + "WHERE journey_id = $1 AND (profiles <> 0 OR entries <> 0)", journey),
                     journey);
-            assertEquals(rows("SELECT e.stage, n.stage, (e.first_at AT TIME ZONE 'UTC')::date, "
-                    + "analytics.seconds_bucket(extract(epoch FROM n.first_at - e.first_at)), count(*) "
-                    + "FROM analytics.stage_entry e JOIN analytics.stage_entry n ON n.journey_id = e.journey_id "
-                    + "AND n.profile_id = e.profile_id AND n.stage <> e.stage AND n.first_at >= e.first_at "
-                    + "WHERE e.journey_id = $1 GROUP BY 1, 2, 3, 4", journey),
+            assertEquals(rows("SELECT stage, next_stage, (entered_at AT TIME ZONE 'UTC')::date, "
+                    + "analytics.seconds_bucket(extract(epoch FROM converted_at - entered_at)), count(*) "
+                    + "FROM analytics.stage_conversion WHERE journey_id = $1 GROUP BY 1, 2, 3, 4", journey),
                     rows("SELECT stage, next_stage, day, seconds, profiles FROM analytics.conversion_day "
                             + "WHERE journey_id = $1 AND profiles <> 0", journey),
                     journey);

@@ -35,8 +35,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Keeps the per-profile aggregates in step with the facts, inside the transaction that writes them: each profile's
  * path ({@code profile_path}), the Sankey counts its path contributes ({@code path_node}, {@code path_link}), the
- * journeys it entered ({@code journey_profile}), its stage ranks ({@code journey_stage}) and the funnel's counts per
- * day its stage entries and stage-to-stage conversions make ({@code stage_day}, {@code conversion_day}). Every change is applied as a difference: what the profile contributed before is taken
+ * journeys it entered ({@code journey_profile}), its stage-to-stage conversions ({@code stage_conversion}), its stage
+ * ranks ({@code journey_stage}) and the funnel's counts per day its entries and conversions make ({@code stage_day},
+ * {@code conversion_day}). Every change is applied as a difference: what the profile contributed before is taken
  * away and what it contributes now is added, so the counts stay exact whatever order facts, merges and erasures come
  * in.
  * <p>
@@ -148,8 +149,8 @@ public class AggregateWriter {
     }
 
     /**
-     * Writes what the profiles' change did to the aggregates: paths (when read again), journeys entered, ranks, per-day
-     * counts and path counts.
+     * Writes what the profiles' change did to the aggregates: paths (when read again), journeys entered, conversions,
+     * ranks, per-day counts and path counts.
      *
      * @param stored the locked paths as they were (at least of the profiles whose journeys or paths changed)
      */
@@ -160,6 +161,8 @@ public class AggregateWriter {
         PathAggregate.Delta pathDelta = new PathAggregate.Delta();
         JourneyAggregate.RankDelta ranks = new JourneyAggregate.RankDelta();
         JourneyAggregate.DayDelta days = new JourneyAggregate.DayDelta();
+        List<ProfileConversion> removed = new ArrayList<>();
+        List<ProfileConversion> upserted = new ArrayList<>();
         List<String[]> journeysGone = new ArrayList<>();
         List<String[]> journeysNew = new ArrayList<>();
         for (String p : ids) {
@@ -177,7 +180,10 @@ public class AggregateWriter {
             }
             if (!e0.equals(e1)) {
                 ranks.add(e0, -1).add(e1, 1);
-                days.add(e0, e1, JourneyAggregate.conversions(e0), JourneyAggregate.conversions(e1));
+                Set<Conversion> c0 = JourneyAggregate.conversions(e0);
+                Set<Conversion> c1 = JourneyAggregate.conversions(e1);
+                diff(p, c0, c1, removed, upserted);
+                days.add(e0, e1, c0, c1);
                 j0.stream().filter(j -> !j1.contains(j))
                         .forEach(j -> journeysGone.add(new String[]{j, p}));
                 j1.stream().filter(j -> !j0.contains(j))
@@ -188,9 +194,27 @@ public class AggregateWriter {
         // written (the stage ranks, a few rows per journey, last). Every transaction writes them in this order.
         return writePaths(c, paths)
                 .chain(() -> writeJourneyProfiles(c, journeysGone, journeysNew))
+                .chain(() -> writeConversions(c, removed, upserted))
                 .chain(() -> writeDays(c, days))
                 .chain(() -> writeCounts(c, pathDelta))
                 .chain(() -> writeRanks(c, ranks));
+    }
+
+    /** A profile's conversion, as a row of {@code stage_conversion}. */
+    private record ProfileConversion(String profileId, Conversion conversion) {
+    }
+
+    /**
+     * Adds to {@code removed} the conversions of {@code before} whose stage pair is gone, and to {@code upserted} the
+     * conversions of {@code after} that are new or whose times changed.
+     */
+    private static void diff(String profile, Set<Conversion> before, Set<Conversion> after,
+            List<ProfileConversion> removed, List<ProfileConversion> upserted) {
+        Set<List<String>> afterPairs = new HashSet<>();
+        after.forEach(x -> afterPairs.add(List.of(x.journeyId(), x.stage(), x.nextStage())));
+        before.stream().filter(x -> !afterPairs.contains(List.of(x.journeyId(), x.stage(), x.nextStage())))
+                .forEach(x -> removed.add(new ProfileConversion(profile, x)));
+        after.stream().filter(x -> !before.contains(x)).forEach(x -> upserted.add(new ProfileConversion(profile, x)));
     }
 
     /** Creates the missing path rows of {@code profileIds}, locks all of them in id order and reads them. */
@@ -384,6 +408,39 @@ public class AggregateWriter {
     private static Tuple pairs(List<String[]> pairs) {
         return Tuple.tuple().addArrayOfString(pairs.stream().map(x -> x[0]).toArray(String[]::new))
                 .addArrayOfString(pairs.stream().map(x -> x[1]).toArray(String[]::new));
+    }
+
+    private Uni<Void> writeConversions(SqlConnection c, List<ProfileConversion> removed,
+            List<ProfileConversion> upserted) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        if (!removed.isEmpty()) {
+            chain = chain.chain(() -> c.preparedQuery("DELETE FROM analytics.stage_conversion t USING "
+                    + "unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(j, s, n, p) "
+                    + "WHERE t.journey_id = x.j AND t.stage = x.s AND t.next_stage = x.n AND t.profile_id = x.p")
+                    .execute(conversionKeys(removed)).replaceWithVoid());
+        }
+        if (!upserted.isEmpty()) {
+            Tuple t = conversionKeys(upserted)
+                    .addArrayOfOffsetDateTime(upserted.stream().map(x -> time(x.conversion().enteredAt()))
+                            .toArray(OffsetDateTime[]::new))
+                    .addArrayOfOffsetDateTime(upserted.stream().map(x -> time(x.conversion().convertedAt()))
+                            .toArray(OffsetDateTime[]::new));
+            chain = chain.chain(() -> c.preparedQuery("INSERT INTO analytics.stage_conversion AS t "
+                    + "(journey_id, stage, next_stage, profile_id, entered_at, converted_at) SELECT j, s, n, p, e, v FROM "
+                    + "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[]) "
+                    + "AS x(j, s, n, p, e, v) ORDER BY j, s, n, p ON CONFLICT (journey_id, stage, next_stage, profile_id) "
+                    + "DO UPDATE SET entered_at = excluded.entered_at, converted_at = excluded.converted_at")
+                    .execute(t).replaceWithVoid());
+        }
+        return chain;
+    }
+
+    private static Tuple conversionKeys(List<ProfileConversion> list) {
+        return Tuple.tuple()
+                .addArrayOfString(list.stream().map(x -> x.conversion().journeyId()).toArray(String[]::new))
+                .addArrayOfString(list.stream().map(x -> x.conversion().stage()).toArray(String[]::new))
+                .addArrayOfString(list.stream().map(x -> x.conversion().nextStage()).toArray(String[]::new))
+                .addArrayOfString(list.stream().map(ProfileConversion::profileId).toArray(String[]::new));
     }
 
     private Uni<Void> writeRanks(SqlConnection c, JourneyAggregate.RankDelta delta) {

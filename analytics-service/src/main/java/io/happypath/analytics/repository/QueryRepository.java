@@ -133,30 +133,27 @@ public class QueryRepository {
     /**
      * Per breakdown group: of the profiles whose first entry into {@code stage} falls in the range, the time each of
      * those who then entered {@code next} took (at any later time: the range picks who entered, not when they
-     * converted). Without a breakdown, from {@code conversion_day} for the whole days and the per-profile stage
-     * entries for the partial days at the ends.
+     * converted). Without a breakdown, from {@code conversion_day} for the whole days and the per-profile rows for
+     * the partial days at the ends.
      */
     public Uni<Map<String, TimeToConvert>> converted(String journeyId, String stage, String next, TimeRange range,
             Breakdown breakdown) {
-        String bucket = "analytics.seconds_bucket(extract(epoch FROM later.first_at - x.first_at))";
-        // The later stage's first entry of the same profile, at or after the first entry into stage.
-        String laterEntry = " JOIN analytics.stage_entry later ON later.journey_id = x.journey_id AND later.stage = %s "
-                + "AND later.profile_id = x.profile_id AND later.first_at >= x.first_at";
+        String bucket = "analytics.seconds_bucket(extract(epoch FROM x.converted_at - x.entered_at))";
         Uni<RowSet<Row>> rows;
         if (breakdown == Breakdown.NONE) {
             rows = pool.preparedQuery("SELECT '' AS grp, seconds, sum(n) FROM ("
                     + "SELECT seconds, profiles AS n FROM analytics.conversion_day "
                     + "WHERE journey_id = $1 AND stage = $2 AND next_stage = $9 AND day >= $3 AND day < $4 UNION ALL "
-                    + "SELECT " + bucket + ", 1 FROM analytics.stage_entry x" + laterEntry.formatted("$9")
-                    + " WHERE x.journey_id = $1 AND x.stage = $2 AND "
-                    + "((x.first_at >= $5 AND x.first_at < $6) OR (x.first_at >= $7 AND x.first_at < $8))) d "
+                    + "SELECT " + bucket + ", 1 FROM analytics.stage_conversion x "
+                    + "WHERE x.journey_id = $1 AND x.stage = $2 AND x.next_stage = $9 AND "
+                    + "((x.entered_at >= $5 AND x.entered_at < $6) OR (x.entered_at >= $7 AND x.entered_at < $8))) d "
                     + "GROUP BY seconds")
                     .execute(dayRanges(Tuple.of(journeyId, stage), range).addString(next));
         } else {
             rows = pool.preparedQuery("SELECT " + groupValue(breakdown) + " AS grp, " + bucket + " AS seconds, count(*) "
-                    + "FROM analytics.stage_entry x" + laterEntry.formatted("$5") + groupJoin(breakdown)
-                    + " WHERE x.journey_id = $1 AND x.stage = $2 AND x.first_at >= $3 AND x.first_at < $4 "
-                    + "GROUP BY grp, seconds")
+                    + "FROM analytics.stage_conversion x" + groupJoin(breakdown)
+                    + " WHERE x.journey_id = $1 AND x.stage = $2 AND x.entered_at >= $3 AND x.entered_at < $4 "
+                    + "AND x.next_stage = $5 GROUP BY grp, seconds")
                     .execute(Tuple.of(journeyId, stage, time(range.from()), time(range.to()), next));
         }
         return rows.map(rs -> {

@@ -87,9 +87,9 @@ public class BenchDataSet implements QuarkusTestResourceLifecycleManager {
             long started = System.nanoTime();
             counts = produce(KafkaBrokerResource.bootstrapServers(), events, profiles, days, new Random(20310301));
             seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("BENCH data set: %d path events, %d stage entries, %d profiles over %d days, produced in "
+                    + "%.1f s%n", counts[0], counts[1], profiles, days, seconds);
         }
-        System.out.printf("BENCH data set: %d path events, %d stage entries, %d profiles over %d days, produced in %.1f s%n",
-                counts[0], counts[1], profiles, days, seconds);
         // The test reads what was loaded from configuration: this class and the test may live in different class loaders.
         return Map.of("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/" + DATABASE,
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/" + DATABASE,
