@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Settings of the analytics queries. */
+/** Settings of the analytics service. */
 @ConfigMapping(prefix = "happypath.analytics")
 public interface AnalyticsConfig {
 
@@ -15,4 +15,8 @@ public interface AnalyticsConfig {
      */
     @WithDefault("P7D")
     Duration channelWindow();
+
+    /** How often the tables are checked for rows without planner statistics ({@code TableStatistics}). */
+    @WithDefault("30s")
+    Duration statisticsCheck();
 }

@@ -43,9 +43,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * <p>
  * The per-profile computations run on a worker thread, not on the event loop.
  * <p>
- * Concurrency: a transaction locks the path rows of the profiles whose paths or path counts it changes (created empty
- * when missing, locked in id order), then writes counts in key order; two transactions that share such a profile
- * therefore run one after the other, and the count rows they share cannot deadlock. Changes of stage entries are
+ * Concurrency: a transaction locks the path rows of the profiles whose paths or path counts it changes (the existing
+ * ones in id order, then the missing ones created empty in id order), then writes counts in key order; two
+ * transactions that share such a profile therefore run one after the other, and the count rows they share cannot
+ * deadlock. Changes of stage entries are
  * serialised per profile by an advisory lock taken before any path row lock ({@link ProfileLocks#lockEntries}).
  */
 @ApplicationScoped
@@ -217,19 +218,47 @@ public class AggregateWriter {
         after.stream().filter(x -> !before.contains(x)).forEach(x -> upserted.add(new ProfileConversion(profile, x)));
     }
 
-    /** Creates the missing path rows of {@code profileIds}, locks all of them in id order and reads them. */
+    /**
+     * Locks the path rows of {@code profileIds} and reads them, creating the missing ones empty. The existing rows are
+     * locked first, in id order, with one probe each; only the ids not found are inserted (in id order, and a new row
+     * stays locked by its creator until commit). An id that another transaction created in between is locked by a
+     * third statement: in that rare race two transactions can wait for each other's rows, which PostgreSQL detects
+     * and the batch is retried.
+     */
     Uni<Map<String, StoredPath>> lock(SqlConnection c, Collection<String> profileIds) {
         if (profileIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        String[] ids = new TreeSet<>(profileIds).toArray(String[]::new);
-        Tuple t = Tuple.tuple().addArrayOfString(ids);
-        return c.preparedQuery("INSERT INTO analytics.profile_path (profile_id) SELECT p FROM unnest($1::text[]) p "
-                + "ORDER BY p ON CONFLICT DO NOTHING").execute(t)
-                .chain(() -> c.preparedQuery("SELECT profile_id, last_at, last_event_id, channels, events, run_at "
-                        + "FROM analytics.profile_path WHERE profile_id = ANY($1) ORDER BY profile_id FOR UPDATE").execute(t))
-                .map(rows -> {
-                    Map<String, StoredPath> out = new HashMap<>();
+        Set<String> ids = new TreeSet<>(profileIds);
+        Map<String, StoredPath> out = new HashMap<>();
+        return lockExisting(c, ids, out).chain(() -> {
+            String[] missing = ids.stream().filter(p -> !out.containsKey(p)).toArray(String[]::new);
+            if (missing.length == 0) {
+                return Uni.createFrom().item(out);
+            }
+            return c.preparedQuery("INSERT INTO analytics.profile_path (profile_id) SELECT p FROM unnest($1::text[]) p "
+                    + "ORDER BY p ON CONFLICT DO NOTHING RETURNING profile_id")
+                    .execute(Tuple.tuple().addArrayOfString(missing))
+                    .chain(created -> {
+                        Set<String> raced = new TreeSet<>(List.of(missing));
+                        created.forEach(r -> {
+                            raced.remove(r.getString(0));
+                            out.put(r.getString(0), StoredPath.EMPTY);
+                        });
+                        return lockExisting(c, raced, out).replaceWith(out);
+                    });
+        });
+    }
+
+    /** Locks the existing path rows of {@code ids} in id order and puts what they hold into {@code out}. */
+    private static Uni<Void> lockExisting(SqlConnection c, Set<String> ids, Map<String, StoredPath> out) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return c.preparedQuery("SELECT profile_id, last_at, last_event_id, channels, events, run_at "
+                + "FROM analytics.profile_path WHERE profile_id = ANY($1) ORDER BY profile_id FOR UPDATE")
+                .execute(Tuple.tuple().addArrayOfString(ids.toArray(String[]::new)))
+                .invoke(rows -> {
                     for (Row r : rows) {
                         OffsetDateTime[] at = r.getArrayOfOffsetDateTimes("run_at");
                         List<Instant> times = new ArrayList<>(at.length);
@@ -242,8 +271,7 @@ public class AggregateWriter {
                                         times),
                                 last == null ? null : last.toInstant(), r.getString("last_event_id")));
                     }
-                    return out;
-                });
+                }).replaceWithVoid();
     }
 
     /** Every path step of the profiles, in path order. */
