@@ -46,8 +46,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Concurrency: a transaction locks the path rows of the profiles whose paths or path counts it changes (the existing
  * ones in id order, then the missing ones created empty in id order), then writes counts in key order; two
  * transactions that share such a profile therefore run one after the other, and the count rows they share cannot
- * deadlock. Changes of stage entries are
- * serialised per profile by an advisory lock taken before any path row lock ({@link ProfileLocks#lockEntries}).
+ * deadlock. Changes of stage entries are serialised per profile by an advisory lock taken before any path row lock
+ * ({@link ProfileLocks#lockEntries}).
  */
 @ApplicationScoped
 public class AggregateWriter {

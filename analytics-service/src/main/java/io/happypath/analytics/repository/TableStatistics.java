@@ -28,7 +28,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class TableStatistics {
 
-    /** Tables with fewer live rows are read whole in any plan. */
+    /** Below this many live rows, reading a whole table costs little whatever the plan. */
     static final int MIN_ROWS = 1000;
 
     private static final Logger LOG = Logger.getLogger(TableStatistics.class);
